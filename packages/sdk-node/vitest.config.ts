@@ -4,5 +4,7 @@ export default defineProject({
   test: {
     name: "sdk-node",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // Type tests (`*.test-d.ts`) run through tsc, so a wrong public signature fails the suite.
+    typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });
