@@ -2,7 +2,8 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: ["src/index.ts"],
+    // The library and the test harness other packages' integration tests import.
+    entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,

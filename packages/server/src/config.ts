@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { parseApiKeySecret } from "./api-keys/secret.js";
+import { httpUrl, jwks, masterKey, origins, positiveInt } from "./config-values.js";
 
 /** Log levels pino understands, plus `silent`. */
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -15,7 +17,7 @@ const databaseUrl = z
 
 /**
  * The environment variables the server reads, with their defaults. This schema is the one place
- * configuration is parsed; `docs/operations.md` documents the same names.
+ * configuration is parsed; the server README documents the same names.
  */
 export const configSchema = z.object({
   PORT: z.coerce
@@ -47,7 +49,68 @@ export const configSchema = z.object({
     .max(120_000)
     .default(30_000)
     .describe("How long SIGTERM waits for in-flight requests before closing connections."),
+  RELAIS_MASTER_KEY: masterKey
+    .optional()
+    .describe("32 random bytes in base64; encrypts secrets at rest and keys API-key hashes. Required with a PostgreSQL DATABASE_URL."),
+  RELAIS_BOOTSTRAP_KEY: z
+    .string()
+    .trim()
+    .refine((value) => parseApiKeySecret(value) !== undefined, { error: "must look like rk_test_… or rk_live_… (33+ base62 characters)" })
+    .optional()
+    .describe("Admin API key to create on the first start instead of generating (and printing) one."),
+  RELAIS_JWT_JWKS_URL: httpUrl.optional().describe("JWKS URL whose keys sign accepted JWTs (RS256/ES256)."),
+  RELAIS_JWT_JWKS: jwks.optional().describe("A static JWKS (JSON) instead of RELAIS_JWT_JWKS_URL."),
+  RELAIS_JWT_ISSUER: z.string().trim().min(1).optional().describe("Required `iss` of JWTs; required when a JWKS is set."),
+  RELAIS_JWT_AUDIENCE: z.string().trim().min(1).optional().describe("Required `aud` of JWTs; required when a JWKS is set."),
+  RELAIS_JWT_ROLE_CLAIM: z.string().trim().min(1).default("relais_roles").describe("JWT claim holding the role or roles."),
+  RELAIS_JWT_ACCOUNT_CLAIM: z.string().trim().min(1).default("relais_account").describe("JWT claim naming the account id."),
+  RELAIS_JWT_LIVEMODE_CLAIM: z
+    .string()
+    .trim()
+    .min(1)
+    .default("relais_livemode")
+    .describe("JWT claim that is `true` for live data; absent or false means test data."),
+  RELAIS_CORS_ORIGINS: origins.optional().describe("Comma-separated origins allowed by CORS; unset: CORS off."),
+  RELAIS_BODY_LIMIT_BYTES: positiveInt("a number of bytes").default(1_048_576).describe("Largest accepted request body."),
+  RELAIS_RATE_LIMIT_KEY_PER_MINUTE: positiveInt("a number of requests")
+    .default(1_000)
+    .describe("Requests per minute per API key or JWT subject, across all processes."),
+  RELAIS_RATE_LIMIT_IP_PER_MINUTE: positiveInt("a number of requests")
+    .default(2_000)
+    .describe("Requests per minute per client IP, across all processes."),
+  RELAIS_KEY_CACHE_TTL_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(5_000)
+    .describe("How long a process trusts a verified API key before reading it again (0: every request)."),
+  RELAIS_TRUST_PROXY: z.coerce
+    .number({ error: "must be a number of proxy hops" })
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe("Reverse proxies in front whose X-Forwarded-For is trusted for the client IP (0: none)."),
 });
+
+// Rules that span several variables, checked after each one parsed on its own.
+function crossChecks(value: z.output<typeof configSchema>): Array<{ name: string; message: string }> {
+  const problems: Array<{ name: string; message: string }> = [];
+  const postgres = value.DATABASE_URL !== undefined && value.DATABASE_URL !== "memory://";
+  if (postgres && !value.RELAIS_MASTER_KEY) {
+    problems.push({ name: "RELAIS_MASTER_KEY", message: "is required with a PostgreSQL DATABASE_URL (32 random bytes in base64)" });
+  }
+  if (value.RELAIS_JWT_JWKS_URL && value.RELAIS_JWT_JWKS) {
+    problems.push({ name: "RELAIS_JWT_JWKS", message: "cannot be set together with RELAIS_JWT_JWKS_URL" });
+  }
+  if (value.RELAIS_JWT_JWKS_URL || value.RELAIS_JWT_JWKS) {
+    for (const name of ["RELAIS_JWT_ISSUER", "RELAIS_JWT_AUDIENCE"] as const) {
+      if (!value[name]) problems.push({ name, message: "is required when a JWKS is configured" });
+    }
+  }
+  return problems;
+}
 
 /** The parsed configuration the rest of the server receives; nothing else reads `process.env`. */
 export interface ServerConfig {
@@ -59,6 +122,25 @@ export interface ServerConfig {
   logLevel: (typeof logLevels)[number];
   role: (typeof serverRoles)[number];
   shutdownTimeoutMs: number;
+  /** 32 bytes; `undefined` lets an embedded database generate or load its own. */
+  masterKey: Buffer | undefined;
+  bootstrapKey: string | undefined;
+  jwt: JwtConfig | undefined;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  rateLimits: { keyPerMinute: number; ipPerMinute: number };
+  keyCacheTtlMs: number;
+  trustProxyHops: number;
+}
+
+/** How JWTs are verified and read; present when a JWKS is configured. */
+export interface JwtConfig {
+  keys: { url: string } | { jwks: { keys: Array<Record<string, unknown>> } };
+  issuer: string;
+  audience: string;
+  roleClaim: string;
+  accountClaim: string;
+  livemodeClaim: string;
 }
 
 /** A configuration value is missing or malformed; `message` names the variable and the reason. */
@@ -88,11 +170,20 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     const variables = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
     const reasons = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name} ${issue.message} (got ${JSON.stringify(present[name])})`;
+      // Never echo a secret back, not even a malformed one.
+      const shown = secretVariables.has(name) ? "[redacted]" : JSON.stringify(present[name]);
+      return `${name} ${issue.message} (got ${shown})`;
     });
     throw new ConfigError(`invalid configuration: ${reasons.join("; ")}`, variables);
   }
   const value = parsed.data;
+  const problems = crossChecks(value);
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `invalid configuration: ${problems.map((problem) => `${problem.name} ${problem.message}`).join("; ")}`,
+      problems.map((problem) => problem.name),
+    );
+  }
   return {
     port: value.PORT,
     host: value.HOST,
@@ -101,5 +192,32 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     logLevel: value.LOG_LEVEL,
     role: value.RELAIS_ROLE,
     shutdownTimeoutMs: value.RELAIS_SHUTDOWN_TIMEOUT_MS,
+    masterKey: value.RELAIS_MASTER_KEY,
+    bootstrapKey: value.RELAIS_BOOTSTRAP_KEY,
+    jwt: jwtConfig(value),
+    corsOrigins: value.RELAIS_CORS_ORIGINS ?? [],
+    bodyLimitBytes: value.RELAIS_BODY_LIMIT_BYTES,
+    rateLimits: { keyPerMinute: value.RELAIS_RATE_LIMIT_KEY_PER_MINUTE, ipPerMinute: value.RELAIS_RATE_LIMIT_IP_PER_MINUTE },
+    keyCacheTtlMs: value.RELAIS_KEY_CACHE_TTL_MS,
+    trustProxyHops: value.RELAIS_TRUST_PROXY,
+  };
+}
+
+const secretVariables = new Set(["RELAIS_MASTER_KEY", "RELAIS_BOOTSTRAP_KEY", "DATABASE_URL"]);
+
+function jwtConfig(value: z.output<typeof configSchema>): JwtConfig | undefined {
+  const keys = value.RELAIS_JWT_JWKS_URL
+    ? { url: value.RELAIS_JWT_JWKS_URL }
+    : value.RELAIS_JWT_JWKS
+      ? { jwks: value.RELAIS_JWT_JWKS }
+      : undefined;
+  if (!keys || !value.RELAIS_JWT_ISSUER || !value.RELAIS_JWT_AUDIENCE) return undefined;
+  return {
+    keys,
+    issuer: value.RELAIS_JWT_ISSUER,
+    audience: value.RELAIS_JWT_AUDIENCE,
+    roleClaim: value.RELAIS_JWT_ROLE_CLAIM,
+    accountClaim: value.RELAIS_JWT_ACCOUNT_CLAIM,
+    livemodeClaim: value.RELAIS_JWT_LIVEMODE_CLAIM,
   };
 }

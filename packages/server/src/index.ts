@@ -1,16 +1,16 @@
 /**
  * The Relais reference server as a library: start it in-process (tests, embedding) or run the
- * `relais-server` binary.
+ * `relais-server` binary. Test helpers live in `@relais/server/testing`.
  *
  * @example
  * import { loadConfig, startServer } from "@relais/server";
  * const server = await startServer(loadConfig({ DATABASE_URL: "memory://", PORT: "0" }));
- * console.log(server.url);
+ * console.log(server.url, server.adminKey);
  * await server.close();
  *
  * @packageDocumentation
  */
-export { ConfigError, configSchema, loadConfig, type ServerConfig } from "./config.js";
+export { ConfigError, configSchema, loadConfig, type JwtConfig, type ServerConfig } from "./config.js";
 export {
   DatabaseUnavailableError,
   type Database,
@@ -22,3 +22,9 @@ export {
 export { openDatabase, type DatabaseLocation } from "./db/open-database.js";
 export { migrate, MigrationError, readMigrations, type MigrationFile, type MigrationReport } from "./db/migrate.js";
 export { startServer, type RunningServer, type StartOptions } from "./server.js";
+export { idPrefixes, isId, newId, type IdPrefix } from "./ids.js";
+export { deriveServerKeys, type ServerKeys } from "./crypto/keys.js";
+export { decryptSecret, encryptSecret, SecretDecryptionError } from "./crypto/secret-box.js";
+export { roles, roleScopes, scopes, type Role, type Scope } from "./http/auth/scopes.js";
+export type { AuthContext } from "./http/auth/context.js";
+export { PROBLEM_TYPE_BASE, type FieldError, type ProblemDocument } from "./http/problem.js";

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -39,11 +39,27 @@ describe("relais-server command", () => {
   });
   afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
+  it("uses RELAIS_BOOTSTRAP_KEY on a first start in memory and does not print it", async () => {
+    const bootstrapKey = `rk_test_${"Zz09".repeat(10)}`;
+    const run = startCli({ PORT: "0", DATABASE_URL: "memory://", RELAIS_BOOTSTRAP_KEY: bootstrapKey });
+    const url = await run.listening();
+    expect(run.output().stdout).not.toContain("Admin API key");
+    expect(run.output().stdout + run.output().stderr).not.toContain(bootstrapKey);
+    const account = await fetch(`${url}/v1/account`, { headers: { authorization: `Bearer ${bootstrapKey}` } });
+    expect(account.status).toBe(200);
+    run.child.kill("SIGTERM");
+    expect((await run.exited).code).toBe(0);
+  });
+
   it.each([
     [{ PORT: "abc" }, /^relais-server: invalid configuration: PORT must be a port number \(got "abc"\)\n$/],
     [{ LOG_LEVEL: "loud" }, /^relais-server: invalid configuration: LOG_LEVEL must be one of/],
     [
       { DATABASE_URL: "postgres://postgres:hunter2@127.0.0.1:1/relais" },
+      /^relais-server: invalid configuration: RELAIS_MASTER_KEY is required with a PostgreSQL DATABASE_URL/,
+    ],
+    [
+      { DATABASE_URL: "postgres://postgres:hunter2@127.0.0.1:1/relais", RELAIS_MASTER_KEY: Buffer.alloc(32, 1).toString("base64") },
       /^relais-server: cannot connect to DATABASE_URL \(postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/relais\): .*ECONNREFUSED.*\n$/,
     ],
   ])("stops on bad configuration %j with one line and exit code 1", async (env, message) => {
@@ -58,6 +74,10 @@ describe("relais-server command", () => {
     const first = startCli({ PORT: "0", RELAIS_DATA_DIR: dataDir });
     const url = await first.listening();
     expect(first.output().stdout).toContain(`embedded PostgreSQL (PGlite) in ${dataDir}`);
+    const adminKey = /Admin API key \(shown once\): (rk_test_[0-9A-Za-z]{43})\n/.exec(first.output().stdout)?.[1];
+    expect(adminKey).toBeDefined();
+    // The generated master key sits in the data dir, readable by its owner only.
+    expect((await stat(path.join(dataDir, "master.key"))).mode & 0o777).toBe(0o600);
     expect((await fetch(`${url}/health`)).status).toBe(200);
     expect((await fetch(`${url}/ready`)).status).toBe(200);
 
@@ -75,6 +95,10 @@ describe("relais-server command", () => {
     const again = startCli({ PORT: "0", RELAIS_DATA_DIR: dataDir });
     const againUrl = await again.listening();
     expect((await fetch(`${againUrl}/ready`)).status).toBe(200);
+    expect(again.output().stdout).not.toContain("Admin API key");
+    // Same master key from the file, so the stored key hash still matches.
+    const account = await fetch(`${againUrl}/v1/account`, { headers: { authorization: `Bearer ${adminKey}` } });
+    expect(account.status).toBe(200);
     again.child.kill("SIGTERM");
     expect((await again.exited).code).toBe(0);
   });

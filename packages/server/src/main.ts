@@ -13,7 +13,10 @@ async function main(): Promise<void> {
       ? "embedded PostgreSQL (PGlite) in memory"
       : "PostgreSQL"
     : `embedded PostgreSQL (PGlite) in ${config.dataDir}`;
-  process.stdout.write(`\nRelais server listening on ${server.url} (database: ${where})\n\n`);
+  process.stdout.write(`\nRelais server listening on ${server.url} (database: ${where})\n`);
+  // Printed once: only a hash is stored, so this is the only time anyone can see it.
+  if (server.adminKey) process.stdout.write(`Admin API key (shown once): ${server.adminKey}\n`);
+  process.stdout.write("\n");
 
   const shutdown = (signal: string) => {
     server.logger.info({ signal }, "shutting down");

@@ -1,26 +1,23 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
 import { startServer, type RunningServer } from "./server.js";
 import { createTestDatabase, type TestDatabase } from "./testing/test-database.js";
+import { TEST_MASTER_KEY } from "./testing/test-server.js";
 
 describe("startServer", () => {
   let test: TestDatabase;
   let server: RunningServer;
-  let migrationsDir: string;
   beforeAll(async () => {
     test = await createTestDatabase();
-    migrationsDir = await mkdtemp(path.join(tmpdir(), "relais-server-migrations-"));
-    await writeFile(path.join(migrationsDir, "0001_things.sql"), "create table things (id int);");
-    server = await startServer(loadConfig({ PORT: "0" }), { db: test.db, logger: pino({ level: "silent" }), migrationsDir });
+    server = await startServer(loadConfig({ PORT: "0", RELAIS_MASTER_KEY: TEST_MASTER_KEY }), {
+      db: test.db,
+      logger: pino({ level: "silent" }),
+    });
   });
   afterAll(async () => {
     await server.close();
     await test.dispose();
-    await rm(migrationsDir, { recursive: true, force: true });
   });
 
   it("serves GET /health over real HTTP", async () => {
@@ -43,13 +40,40 @@ describe("startServer", () => {
   });
 
   it("reports not ready while a migration is missing", async () => {
-    await test.db.query("delete from schema_migrations where version = 1");
+    const { rows } = await test.db.query("delete from schema_migrations where version = 1 returning version, name, checksum");
     try {
       const response = await fetch(`${server.url}/ready`);
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: "not_ready", reason: "migrations pending" });
     } finally {
-      await test.db.query("insert into schema_migrations (version, name, checksum) values (1, 'things', 'x')");
+      await test.db.query("insert into schema_migrations (version, name, checksum) values ($1, $2, $3)", [
+        rows[0]?.version,
+        rows[0]?.name,
+        rows[0]?.checksum,
+      ]);
     }
+  });
+
+  it("creates the owner account and admin key on an empty database, once", async () => {
+    expect(server.adminKey).toMatch(/^rk_test_[0-9A-Za-z]{43}$/);
+    const again = await startServer(loadConfig({ PORT: "0", RELAIS_MASTER_KEY: TEST_MASTER_KEY }), {
+      db: test.db,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      expect(again.adminKey).toBeUndefined();
+      const response = await fetch(`${again.url}/v1/account`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+      expect(response.status).toBe(200);
+    } finally {
+      await again.close();
+    }
+    const { rows } = await test.db.query<{ n: number }>("select count(*)::int as n from accounts");
+    expect(rows[0]?.n).toBe(1);
+  });
+
+  it("refuses to start on a database it did not open without a master key", async () => {
+    await expect(startServer(loadConfig({ PORT: "0" }), { db: test.db, logger: pino({ level: "silent" }) })).rejects.toThrow(
+      /RELAIS_MASTER_KEY is required/,
+    );
   });
 });

@@ -38,6 +38,8 @@ export interface Database extends Queryable {
   listen(channel: string, onNotification: NotificationListener): Promise<() => Promise<void>>;
   /** Ends every connection; pending work is finished first where the driver allows it. */
   close(): Promise<void>;
+  /** Connection pool counts, for metrics; absent where there is no pool (PGlite). */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 /** The database could not be opened or reached; the message is safe to print. */

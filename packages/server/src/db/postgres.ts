@@ -122,6 +122,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         }
       };
     },
+    poolStats() {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+    },
     async close() {
       listener?.client.release();
       listener = undefined;

@@ -1,0 +1,13 @@
+// `npm run bench -w @relais/server [-- <scenario>...]`: runs the named scenarios (default: api).
+import { runApiBench } from "./api.js";
+
+const scenarios: Record<string, () => Promise<void>> = { api: runApiBench };
+
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
+const names = requested.length > 0 ? requested : ["api"];
+const unknown = names.filter((name) => !(name in scenarios));
+if (unknown.length > 0) {
+  console.error(`unknown bench scenario(s): ${unknown.join(", ")}; known: ${Object.keys(scenarios).join(", ")}`);
+  process.exit(2);
+}
+for (const name of names) await scenarios[name]?.();
