@@ -1,9 +1,16 @@
 import type { Dispatcher } from "undici";
 import { APIClient, type Logger } from "./core/api-client.js";
 import type { Fetch } from "./core/transport.js";
+import { AccountResource } from "./resources/account.js";
 import { ApiKeys } from "./resources/api-keys.js";
 import { Apps } from "./resources/apps.js";
 import { AuditLogs } from "./resources/audit-logs.js";
+import { Events } from "./resources/events.js";
+import { EventTypes } from "./resources/event-types.js";
+import { WebhookEndpoints } from "./resources/webhook-endpoints.js";
+import { WebhookMessages } from "./resources/webhook-messages.js";
+import { Incidents } from "./resources/incidents.js";
+import { Plugins } from "./resources/plugins.js";
 import { Webhooks } from "./resources/webhooks.js";
 
 /** Where a local `relais-server` listens by default. */
@@ -44,12 +51,26 @@ export interface ClientOptions {
  * const event = await relais.webhooks.constructEvent(rawBody, req.headers, process.env.RELAIS_WEBHOOK_SECRET!);
  */
 export class Relais extends APIClient {
+  /** The account behind the API key: `GET /v1/account`. */
+  readonly account: AccountResource = new AccountResource(this);
   /** Apps: `POST/GET /v1/apps`, `GET/PATCH/DELETE /v1/apps/:id`. */
   readonly apps: Apps = new Apps(this);
   /** API keys of an app: create, list, rotate, revoke. */
   readonly apiKeys: ApiKeys = new ApiKeys(this);
   /** The account's audit trail. */
   readonly auditLogs: AuditLogs = new AuditLogs(this);
+  /** Plugin instances (enrolled agents), their signed commands and enrolment tokens. */
+  readonly plugins: Plugins = new Plugins(this);
+  /** Incidents the plugin control plane opened (read-only). */
+  readonly incidents: Incidents = new Incidents(this);
+  /** Event types: `GET/POST /v1/event_types`. */
+  readonly eventTypes: EventTypes = new EventTypes(this);
+  /** Events: publish, retrieve, list. */
+  readonly events: Events = new Events(this);
+  /** Webhook endpoints: CRUD, rotate_secret, enable, replay, test. */
+  readonly webhookEndpoints: WebhookEndpoints = new WebhookEndpoints(this);
+  /** Webhook messages (deliveries) with their attempts, and retry. */
+  readonly webhookMessages: WebhookMessages = new WebhookMessages(this);
   /** Verifies webhook deliveries and parses their events (no HTTP call). */
   readonly webhooks: Webhooks = new Webhooks();
 

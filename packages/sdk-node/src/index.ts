@@ -63,7 +63,47 @@ export {
   type AppUpdateParams,
   type DeletedApp,
 } from "./resources/apps.js";
+export { AccountResource, type Account } from "./resources/account.js";
 export { AuditLogs, type AuditLog, type AuditLogListParams } from "./resources/audit-logs.js";
+export { Incidents, type Incident, type IncidentListParams } from "./resources/incidents.js";
+export {
+  AgentEnrolmentTokens,
+  PluginCommands,
+  Plugins,
+  type AgentEnrolmentToken,
+  type AgentEnrolmentTokenCreateParams,
+  type AgentEnrolmentTokenWithToken,
+  type Plugin,
+  type PluginCommand,
+  type PluginCommandCreateParams,
+  type PluginCommandListParams,
+  type PluginCommandStatus,
+  type PluginDetail,
+  type PluginListParams,
+  type PluginTelemetrySample,
+} from "./resources/plugins.js";
+export { Events, type Event, type EventCreateParams, type EventListParams } from "./resources/events.js";
+export { EventTypes, type EventType, type EventTypeCreateParams } from "./resources/event-types.js";
+export {
+  WebhookEndpoints,
+  type DeletedWebhookEndpoint,
+  type WebhookEndpoint,
+  type WebhookEndpointCreateParams,
+  type WebhookEndpointListParams,
+  type WebhookEndpointReplayParams,
+  type WebhookEndpointRotateSecretParams,
+  type WebhookEndpointUpdateParams,
+  type WebhookEndpointWithSecret,
+  type WebhookReplay,
+} from "./resources/webhook-endpoints.js";
+export {
+  WebhookMessages,
+  type WebhookAttempt,
+  type WebhookMessage,
+  type WebhookMessageListParams,
+  type WebhookMessageStatus,
+  type WebhookMessageWithAttempts,
+} from "./resources/webhook-messages.js";
 export { Webhooks, type WebhookEvent, type WebhookVerifyOptions } from "./resources/webhooks.js";
 // Verification failures come from @relais/webhook-verify; re-exported so one import suffices.
 export { WebhookVerificationError, type StandardWebhook, type WebhookVerificationErrorCode } from "@relais/webhook-verify";

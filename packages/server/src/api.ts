@@ -1,4 +1,6 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import type { Router } from "express";
+import { registerAgents } from "./agents/index.js";
 import { accountLookup } from "./accounts/account-lookup.js";
 import { registerAccountRoutes } from "./accounts/routes.js";
 import { registerApiKeyRoutes } from "./api-keys/routes.js";
@@ -14,6 +16,8 @@ import { ApiRouter } from "./http/api-router.js";
 import { createJwtVerifier, type JwtVerifier } from "./http/auth/jwt.js";
 import { createOpenApiRegistry } from "./http/openapi.js";
 import type { Logger } from "./logger.js";
+import { registerWebhookRoutes } from "./webhooks/routes.js";
+import type { Deliverer } from "./webhooks/worker/deliver.js";
 
 /** What the `/v1` API needs from the process. */
 export interface ApiDependencies {
@@ -21,6 +25,8 @@ export interface ApiDependencies {
   config: ServerConfig;
   keys: ServerKeys;
   logger: Logger;
+  /** Sends webhook test deliveries through the process's one guarded dispatcher (default: a dispatcher of its own). */
+  webhookDeliverer?: Deliverer;
 }
 
 /** The `/v1` operations, the credential checkers they rely on, and their OpenAPI registry. */
@@ -29,6 +35,8 @@ export interface Api {
   registry: OpenAPIRegistry;
   keyVerifier: ApiKeyVerifier;
   jwtVerifier: JwtVerifier | undefined;
+  /** `/v1/agent/*`, authenticated with agent credentials: mounted before API-key authentication. */
+  agentRouter: Router;
 }
 
 /** Builds every domain of the API; a new domain registers its routes here. */
@@ -42,5 +50,13 @@ export function buildApi(deps: ApiDependencies): Api {
   registerAppRoutes(api, new AppService(deps.db, (keyIds) => keyVerifier.evict(keyIds)));
   registerApiKeyRoutes(api, new ApiKeyService(deps.db, deps.keys.apiKeyHashing, keyVerifier));
   registerAuditRoutes(api, deps.db);
-  return { api, registry, keyVerifier, jwtVerifier };
+  registerWebhookRoutes(api, {
+    db: deps.db,
+    config: deps.config.webhooks,
+    secretKey: deps.keys.secretEncryption,
+    logger: deps.logger,
+    deliverer: deps.webhookDeliverer,
+  });
+  const agentRouter = registerAgents(api, registry, { db: deps.db, keys: deps.keys, settings: deps.config.agents });
+  return { api, registry, keyVerifier, jwtVerifier, agentRouter };
 }

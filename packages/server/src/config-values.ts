@@ -6,6 +6,14 @@ import { z } from "zod";
 export const positiveInt = (what: string) =>
   z.coerce.number({ error: `must be ${what}` }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" });
 
+/** `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`, any case. */
+export const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => ["true", "1", "yes", "on", "false", "0", "no", "off"].includes(value), { error: "must be true or false" })
+  .transform((value) => ["true", "1", "yes", "on"].includes(value));
+
 /** 32 bytes in base64, parsed to a Buffer. */
 export const masterKey = z
   .string()

@@ -26,6 +26,18 @@ describe("loadConfig", () => {
       rateLimits: { keyPerMinute: 1_000, ipPerMinute: 2_000 },
       keyCacheTtlMs: 5_000,
       trustProxyHops: 0,
+      webhooks: {
+        allowPrivate: false,
+        timeoutMs: 15_000,
+        workerConcurrency: 200,
+        pollMs: 1_000,
+        eventRetentionDays: 90,
+        endpointQuota: 20,
+        replayRatePerSecond: 10,
+        failureWindowHours: 120,
+        maxConsecutiveDead: 10,
+      },
+      agents: { heartbeatIntervalS: 120, bodyLimitBytes: 1_048_576, monitorIntervalS: 30 },
     });
   });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseApiKeySecret } from "./api-keys/secret.js";
-import { httpUrl, jwks, masterKey, origins, positiveInt } from "./config-values.js";
+import { flag, httpUrl, jwks, masterKey, origins, positiveInt } from "./config-values.js";
 
 /** Log levels pino understands, plus `silent`. */
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -92,6 +92,43 @@ export const configSchema = z.object({
     .max(10)
     .default(0)
     .describe("Reverse proxies in front whose X-Forwarded-For is trusted for the client IP (0: none)."),
+  RELAIS_WEBHOOK_ALLOW_PRIVATE: flag
+    .default(false)
+    .describe("Allow http and private, loopback and other internal webhook targets (development and tests only)."),
+  RELAIS_WEBHOOK_TIMEOUT_MS: positiveInt("a number of milliseconds")
+    .max(60_000, { error: "must be at most 60000" })
+    .default(15_000)
+    .describe("Budget of one webhook delivery attempt: connect, redirects, headers and response excerpt."),
+  RELAIS_WORKER_CONCURRENCY: positiveInt("a number of attempts")
+    .max(10_000, { error: "must be at most 10000" })
+    .default(200)
+    .describe("Delivery attempts one worker process runs at once."),
+  RELAIS_WORKER_POLL_MS: positiveInt("a number of milliseconds")
+    .max(60_000, { error: "must be at most 60000" })
+    .default(1_000)
+    .describe("How often an idle worker looks for due messages when no notification woke it."),
+  RELAIS_EVENT_RETENTION_DAYS: positiveInt("a number of days").default(90).describe("Events (and their messages and attempts) older than this are deleted."),
+  RELAIS_ENDPOINT_QUOTA: positiveInt("a number of endpoints").default(20).describe("Webhook endpoints per app, or per account for account-level keys."),
+  RELAIS_REPLAY_RATE_PER_SECOND: positiveInt("a number of messages a second")
+    .default(10)
+    .describe("How fast a replay requeues messages, so a recovered endpoint is not flooded."),
+  RELAIS_ENDPOINT_FAILURE_WINDOW_HOURS: positiveInt("a number of hours")
+    .default(120)
+    .describe("An endpoint whose attempts fail without a success for this long is disabled."),
+  RELAIS_ENDPOINT_MAX_CONSECUTIVE_DEAD: positiveInt("a number of messages")
+    .default(10)
+    .describe("An endpoint with this many dead messages in a row is disabled."),
+  RELAIS_AGENT_HEARTBEAT_S: positiveInt("a number of seconds")
+    .max(86_400, { error: "must be at most 86400" })
+    .default(120)
+    .describe("Seconds between plugin agent heartbeats (next_heartbeat_in_s); 3 missed intervals mark an instance offline."),
+  RELAIS_AGENT_BODY_LIMIT_BYTES: positiveInt("a number of bytes")
+    .default(1_048_576)
+    .describe("Largest plugin agent request body (heartbeat telemetry); larger ones get 413."),
+  RELAIS_AGENT_MONITOR_INTERVAL_S: positiveInt("a number of seconds")
+    .max(3_600, { error: "must be at most 3600" })
+    .default(30)
+    .describe("How often a worker looks for silent plugin instances and expired commands."),
 });
 
 // Rules that span several variables, checked after each one parsed on its own.
@@ -131,6 +168,28 @@ export interface ServerConfig {
   rateLimits: { keyPerMinute: number; ipPerMinute: number };
   keyCacheTtlMs: number;
   trustProxyHops: number;
+  agents: AgentConfig;
+  webhooks: WebhookConfig;
+}
+
+/** Webhook delivery and event settings. */
+export interface WebhookConfig {
+  allowPrivate: boolean;
+  timeoutMs: number;
+  workerConcurrency: number;
+  pollMs: number;
+  eventRetentionDays: number;
+  endpointQuota: number;
+  replayRatePerSecond: number;
+  failureWindowHours: number;
+  maxConsecutiveDead: number;
+}
+
+/** Plugin control plane settings. */
+export interface AgentConfig {
+  heartbeatIntervalS: number;
+  bodyLimitBytes: number;
+  monitorIntervalS: number;
 }
 
 /** How JWTs are verified and read; present when a JWKS is configured. */
@@ -200,6 +259,22 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     rateLimits: { keyPerMinute: value.RELAIS_RATE_LIMIT_KEY_PER_MINUTE, ipPerMinute: value.RELAIS_RATE_LIMIT_IP_PER_MINUTE },
     keyCacheTtlMs: value.RELAIS_KEY_CACHE_TTL_MS,
     trustProxyHops: value.RELAIS_TRUST_PROXY,
+    agents: {
+      heartbeatIntervalS: value.RELAIS_AGENT_HEARTBEAT_S,
+      bodyLimitBytes: value.RELAIS_AGENT_BODY_LIMIT_BYTES,
+      monitorIntervalS: value.RELAIS_AGENT_MONITOR_INTERVAL_S,
+    },
+    webhooks: {
+      allowPrivate: value.RELAIS_WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: value.RELAIS_WEBHOOK_TIMEOUT_MS,
+      workerConcurrency: value.RELAIS_WORKER_CONCURRENCY,
+      pollMs: value.RELAIS_WORKER_POLL_MS,
+      eventRetentionDays: value.RELAIS_EVENT_RETENTION_DAYS,
+      endpointQuota: value.RELAIS_ENDPOINT_QUOTA,
+      replayRatePerSecond: value.RELAIS_REPLAY_RATE_PER_SECOND,
+      failureWindowHours: value.RELAIS_ENDPOINT_FAILURE_WINDOW_HOURS,
+      maxConsecutiveDead: value.RELAIS_ENDPOINT_MAX_CONSECUTIVE_DEAD,
+    },
   };
 }
 

@@ -15,6 +15,7 @@ export const idPrefixes = [
   "plg",
   "cmd",
   "inc",
+  "enr",
 ] as const;
 
 /** One of {@link idPrefixes}. */

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createServer as createHttpServer, type Server } from "node:http";
+import express, { type Express } from "express";
 import packageJson from "../package.json" with { type: "json" };
 import { bootstrapAccount } from "./accounts/bootstrap.js";
 import { buildApi } from "./api.js";
@@ -12,9 +13,15 @@ import { migrate, migrationsApplied, readMigrations } from "./db/migrate.js";
 import { defaultMigrationsDir } from "./db/migrations-dir.js";
 import { openDatabase } from "./db/open-database.js";
 import { createApp } from "./http/app.js";
+import { createHttpMetrics, type HttpMetrics, metricsHandler } from "./http/metrics.js";
+import { errorHandler, notFoundHandler } from "./http/problem.js";
+import { requestIdMiddleware } from "./http/request-id.js";
+import { healthRoutes, type ReadinessCheck } from "./health/routes.js";
 import { SharedRateCounter } from "./http/rate-counter.js";
 import { createLogger, type Logger } from "./logger.js";
 import { startMaintenance } from "./maintenance.js";
+import { createWebhookRuntime, type DeliveryOverrides } from "./webhooks/runtime.js";
+import { startAgentMonitor } from "./agents/monitor.js";
 
 /** A running Relais server. */
 export interface RunningServer {
@@ -37,6 +44,8 @@ export interface StartOptions {
   db?: Database;
   logger?: Logger;
   migrationsDir?: string;
+  /** Test hooks of the webhook delivery agent (name resolution, address policy). */
+  webhookDelivery?: DeliveryOverrides;
 }
 
 function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
@@ -49,6 +58,18 @@ function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+/** A `RELAIS_ROLE=worker` process serves no API: only `/health`, `/ready` and `/metrics`. */
+function createWorkerApp(metrics: HttpMetrics, checkReadiness: ReadinessCheck, logger: Logger): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestIdMiddleware());
+  app.use(healthRoutes(checkReadiness));
+  app.get("/metrics", metricsHandler(metrics));
+  app.use(notFoundHandler);
+  app.use(errorHandler((error) => logger.error({ err: error }, "unhandled error")));
+  return app;
 }
 
 /**
@@ -73,20 +94,29 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     if (bootstrap) logger.info({ account: bootstrap.accountId, key: bootstrap.keyId }, "owner account and admin key created");
 
     const rateCounter = new SharedRateCounter(db, logger);
-    const app = createApp({
-      logger,
-      db,
-      config,
-      rateCounter,
-      api: buildApi({ db, config, keys, logger }),
-      version: packageJson.version,
-      checkReadiness: async () =>
-        (await migrationsApplied(db, migrations)) ? { ready: true } : { ready: false, reason: "migrations pending" },
-    });
+    const metrics = createHttpMetrics(db);
+    const webhooks = createWebhookRuntime(db, config, keys.secretEncryption, metrics.registry, logger, options.webhookDelivery);
+    const checkReadiness: ReadinessCheck = async () =>
+      (await migrationsApplied(db, migrations)) ? { ready: true } : { ready: false, reason: "migrations pending" };
+    const app =
+      config.role === "worker"
+        ? createWorkerApp(metrics, checkReadiness, logger)
+        : createApp({
+            logger,
+            db,
+            config,
+            rateCounter,
+            metrics,
+            api: buildApi({ db, config, keys, logger, webhookDeliverer: webhooks.deliverer }),
+            version: packageJson.version,
+            checkReadiness,
+          });
     const server = createHttpServer(app);
     server.listen(config.port, config.host);
     await once(server, "listening");
     const stopMaintenance = startMaintenance(db, logger);
+    await webhooks.start();
+    const stopAgentMonitor = config.role === "api" ? () => {} : startAgentMonitor(db, logger, config.agents.monitorIntervalS * 1000);
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
@@ -101,7 +131,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       close() {
         closing ??= (async () => {
           stopMaintenance();
-          await closeHttpServer(server, config.shutdownTimeoutMs);
+          stopAgentMonitor();
+          await Promise.all([closeHttpServer(server, config.shutdownTimeoutMs), webhooks.close()]);
           await rateCounter.close();
           if (ownsDb) await db.close();
         })();

@@ -7,7 +7,7 @@ import type { Logger } from "../logger.js";
 import { authenticate, requireAuthentication } from "./auth/authenticate.js";
 import { jsonBody } from "./body.js";
 import { idempotency } from "./idempotency.js";
-import { createHttpMetrics, metricsHandler } from "./metrics.js";
+import { createHttpMetrics, type HttpMetrics, metricsHandler } from "./metrics.js";
 import { openApiHandler } from "./openapi.js";
 import { errorHandler, notFoundHandler } from "./problem.js";
 import { rateLimit, requestRules } from "./rate-limit.js";
@@ -26,6 +26,8 @@ export interface AppDependencies {
   rateCounter: SharedRateCounter;
   version: string;
   checkReadiness: ReadinessCheck;
+  /** The process's metrics registry, when other parts (webhook delivery) register metrics too. */
+  metrics?: HttpMetrics;
 }
 
 /**
@@ -40,7 +42,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable("x-powered-by");
   app.disable("etag");
   app.set("trust proxy", config.trustProxyHops > 0 ? config.trustProxyHops : false);
-  const metrics = createHttpMetrics(db);
+  const metrics = deps.metrics ?? createHttpMetrics(db);
 
   app.use(requestIdMiddleware());
   app.use(requestLog(logger, metrics));
@@ -50,6 +52,9 @@ export function createApp(deps: AppDependencies): Express {
   app.get("/metrics", metricsHandler(metrics));
   app.get("/openapi.json", openApiHandler(deps.api.registry, deps.version));
 
+  // Agents authenticate with their own credentials; only the IP rate limit applies before.
+  app.use("/v1/agent", rateLimit(deps.rateCounter, requestRules(config.rateLimits)));
+  app.use(deps.api.agentRouter);
   app.use(
     "/v1",
     authenticate(deps.api.keyVerifier, deps.api.jwtVerifier),

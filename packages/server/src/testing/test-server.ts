@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { loadConfig } from "../config.js";
-import { startServer, type RunningServer } from "../server.js";
+import { startServer, type RunningServer, type StartOptions } from "../server.js";
 import { createTestDatabase } from "./test-database.js";
 
 /** A fixed master key for tests, so sealed values are reproducible within a run. */
@@ -35,6 +35,8 @@ export interface TestServer {
   /** The admin key (scope `*`, test mode) created by the first start. */
   adminKey: string;
   db: RunningServer["db"];
+  /** A URL another process can use to reach the same database; undefined on in-memory PGlite. */
+  databaseUrl: string | undefined;
   request<T = ApiObject>(method: string, path: string, options?: TestRequestOptions): Promise<TestResponse<T>>;
   /** Stops the server and removes its database. */
   close(): Promise<void>;
@@ -50,12 +52,22 @@ export interface TestServer {
  * const created = await server.request("POST", "/v1/apps", { body: { name: "Shop" } });
  * await server.close();
  */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  options: Pick<StartOptions, "webhookDelivery"> = {},
+): Promise<TestServer> {
   const test = await createTestDatabase();
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", RELAIS_MASTER_KEY: TEST_MASTER_KEY, ...overrides });
+  // Tests deliver webhooks to receivers on 127.0.0.1; a test about the SSRF guard turns this off.
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    RELAIS_MASTER_KEY: TEST_MASTER_KEY,
+    RELAIS_WEBHOOK_ALLOW_PRIVATE: "true",
+    ...overrides,
+  });
   let server: RunningServer;
   try {
-    server = await startServer(config, { db: test.db, logger: pino({ level: overrides.LOG_LEVEL ?? "silent" }) });
+    server = await startServer(config, { ...options, db: test.db, logger: pino({ level: overrides.LOG_LEVEL ?? "silent" }) });
   } catch (error) {
     await test.dispose();
     throw error;
@@ -66,6 +78,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     url: server.url,
     adminKey,
     db: server.db,
+    databaseUrl: test.url,
     async request<T>(method: string, path: string, options: TestRequestOptions = {}): Promise<TestResponse<T>> {
       const headers: Record<string, string> = { ...options.headers };
       const key = options.key === undefined ? adminKey : options.key;

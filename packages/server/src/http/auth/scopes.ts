@@ -11,6 +11,8 @@ export const scopes = [
   "events:read",
   "events:write",
   "audit:read",
+  "plugins:read",
+  "plugins:write",
 ] as const;
 
 /** One of {@link scopes}. */
@@ -25,11 +27,11 @@ export type Role = (typeof roles)[number];
 /** What each role may do: the one place that maps roles to scopes. */
 export const roleScopes: Readonly<Record<Role, readonly Scope[]>> = {
   owner: ["*"],
-  developer: ["account:read", "apps:write", "keys:write", "webhooks:write", "events:write", "audit:read"],
-  merchant_admin: ["account:read", "apps:read", "webhooks:read", "events:read", "audit:read"],
+  developer: ["account:read", "apps:write", "keys:write", "webhooks:write", "events:write", "audit:read", "plugins:write"],
+  merchant_admin: ["account:read", "apps:read", "webhooks:read", "events:read", "audit:read", "plugins:read"],
   accountant: ["account:read", "apps:read", "events:read", "audit:read"],
-  support: ["account:read", "apps:read", "keys:read", "webhooks:read", "events:read"],
-  ops: ["account:read", "apps:read", "keys:read", "webhooks:write", "events:read", "audit:read"],
+  support: ["account:read", "apps:read", "keys:read", "webhooks:read", "events:read", "plugins:read"],
+  ops: ["account:read", "apps:read", "keys:read", "webhooks:write", "events:read", "audit:read", "plugins:write"],
 };
 
 /** True when `held` allows `needed`: `*` allows everything, `x:write` also allows `x:read`. */

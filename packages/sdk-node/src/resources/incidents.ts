@@ -1,0 +1,43 @@
+import type { APIPromise } from "../core/api-promise.js";
+import type { RequestOptions } from "../core/api-client.js";
+import type { ListParams, PagePromise } from "../core/pagination.js";
+import { APIResource } from "../core/resource.js";
+import { path } from "../core/url.js";
+
+/** Something wrong with a plugin instance, e.g. `missed_heartbeats` (`inc_…`). */
+export interface Incident {
+  id: string;
+  object: "incident";
+  livemode: boolean;
+  app_id: string;
+  plugin_id: string;
+  type: string;
+  severity: "info" | "warning" | "critical";
+  status: "open" | "resolved";
+  summary: string;
+  /** What the detection saw (last heartbeat, interval, missed intervals, …). */
+  evidence: Record<string, unknown>;
+  opened_at: string;
+  resolved_at: string | null;
+  created_at: string;
+}
+
+/** Query of `GET /v1/incidents`. */
+export interface IncidentListParams extends ListParams {
+  status?: Incident["status"];
+  type?: string;
+  plugin_id?: string;
+}
+
+/** `client.incidents`: read incidents the control plane opened. */
+export class Incidents extends APIResource {
+  /** Lists incidents, newest first. */
+  list(params?: IncidentListParams, options?: RequestOptions): PagePromise<Incident> {
+    return this.client.getList("/v1/incidents", { ...options, query: params });
+  }
+
+  /** Retrieves an incident. */
+  retrieve(id: string, options?: RequestOptions): APIPromise<Incident> {
+    return this.client.get(path`/v1/incidents/${id}`, options);
+  }
+}

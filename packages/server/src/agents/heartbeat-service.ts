@@ -1,0 +1,171 @@
+import { insertAuditEntry } from "../audit/store.js";
+import type { Database, Queryable } from "../db/database.js";
+import type { RequestMeta } from "../http/api-router.js";
+import { ApiError, permissionDenied } from "../http/problem.js";
+import { recordAgentResult } from "./command-results.js";
+import { deliverCommands } from "./command-store.js";
+import { resolveIncident } from "./incident-store.js";
+import { insertTelemetrySample, type InstanceRow, lockInstanceBySecret, writeHeartbeat } from "./instance-store.js";
+import { MISSED_HEARTBEATS } from "./monitor.js";
+import type { AgentCredentialHasher } from "./secrets.js";
+import type { HeartbeatRequest, SignedCommand, StateReport } from "./wire.js";
+
+/** 200 of a heartbeat. */
+export interface HeartbeatAnswer {
+  next_heartbeat_in_s: number;
+  report_full_state: boolean;
+  commands: SignedCommand[];
+}
+
+/** 401 for an unknown or revoked agent secret: the agent stops and tells its operator (section 10). */
+export function agentUnauthenticated(): ApiError {
+  return new ApiError(401, "authentication_required", "Authentication required", "The agent credentials are unknown or revoked", undefined, {
+    "WWW-Authenticate": 'Bearer realm="relais-agent"',
+  });
+}
+
+interface KnownState {
+  effectiveConfig: Record<string, unknown> | null;
+  configStatus: Record<string, unknown> | null;
+  since: string | null;
+  counters: Record<string, number>;
+}
+
+/** Applies a `changes` report over the known state; counters merge unless `since` restarted them. */
+function applyChanges(state: KnownState, changes: StateReport): KnownState {
+  const next = { ...state };
+  if (changes.effective_config !== undefined) next.effectiveConfig = changes.effective_config;
+  if (changes.config_status !== undefined) next.configStatus = changes.config_status;
+  if (changes.telemetry !== undefined) {
+    const restarted = changes.telemetry.since !== state.since;
+    next.since = changes.telemetry.since;
+    next.counters = restarted ? { ...changes.telemetry.counters } : { ...state.counters, ...changes.telemetry.counters };
+  }
+  return next;
+}
+
+/**
+ * `POST /v1/agent/heartbeat` (sections 4 and 5): one transaction records the instance's report,
+ * a telemetry sample and the outcomes it carries, and hands out its due commands.
+ */
+export class HeartbeatService {
+  constructor(
+    private readonly db: Database,
+    private readonly hasher: AgentCredentialHasher,
+    private readonly heartbeatIntervalS: number,
+  ) {}
+
+  heartbeat(secret: string, body: HeartbeatRequest, request: RequestMeta): Promise<HeartbeatAnswer> {
+    const secretHash = this.hasher.hash(secret);
+    return this.db.transaction(async (tx) => {
+      // A heartbeat lost in a crash costs nothing: the agent's next one shows a sequence gap and
+      // the server asks for full state. So its commit need not wait for the WAL flush.
+      await tx.query("set local synchronous_commit = off");
+      const instance = await lockInstanceBySecret(tx, secretHash);
+      if (!instance) throw agentUnauthenticated();
+      if (instance.id !== body.instance_uid) throw permissionDenied("instance_uid does not match the agent credentials");
+
+      const last = instance.last_sequence_num === null ? null : Number(instance.last_sequence_num);
+      // A number at or below the last one is a replay or an agent that lost its state: its
+      // `changes` may be older than what the server holds, so they are not applied (section 5).
+      const stale = last !== null && body.sequence_num <= last;
+      let state: KnownState = {
+        effectiveConfig: instance.effective_config,
+        configStatus: instance.config_status,
+        since: instance.telemetry_since,
+        counters: instance.telemetry_counters,
+      };
+      let reportFullState: boolean;
+      let stateKnown = instance.state_known;
+      const report = body.full_state ?? (stale ? undefined : body.changes);
+      if (body.full_state) {
+        state = applyChanges({ ...state, since: null, counters: {} }, body.full_state);
+        stateKnown = true;
+        reportFullState = false;
+      } else {
+        if (report) state = applyChanges(state, report);
+        const inOrder = last !== null && body.sequence_num === last + 1;
+        reportFullState = !stateKnown || !inOrder || instance.report_full_state;
+      }
+
+      await writeHeartbeat(tx, instance.id, {
+        plugin: body.plugin,
+        env: body.env,
+        capabilities: body.capabilities,
+        healthy: body.health.healthy,
+        health: body.health,
+        effectiveConfigHash: body.effective_config_hash,
+        effectiveConfig: state.effectiveConfig,
+        configStatus: state.configStatus,
+        telemetrySince: state.since,
+        telemetryCounters: state.counters,
+        sequenceNum: body.sequence_num,
+        stateKnown,
+        reportFullState,
+        heartbeatIntervalS: this.heartbeatIntervalS,
+      });
+      if (!stale) {
+        await insertTelemetrySample(tx, instance, {
+          sequenceNum: body.sequence_num,
+          healthy: body.health.healthy,
+          errors: body.health.errors,
+          errorCount: body.health.errors.reduce((sum, error) => sum + error.count, 0),
+          webhookFailRate: body.health.webhook_fail_rate,
+          counters: state.counters,
+        });
+      }
+      await this.recordReportedOutcomes(tx, instance, report, request);
+      if (instance.status === "offline") await this.markOnline(tx, instance, request);
+
+      const due = await deliverCommands(tx, instance.id, body.capabilities.commands);
+      for (const command of due.filter((row) => row.previous_status === "pending")) {
+        await insertAuditEntry(tx, {
+          accountId: instance.account_id,
+          livemode: instance.livemode,
+          actor: { type: "agent", id: instance.id },
+          action: "plugin_command.delivered",
+          targetId: command.id,
+          before: { status: "pending" },
+          after: { status: "delivered" },
+          requestId: request.requestId,
+          ip: request.ip,
+        });
+      }
+      return {
+        next_heartbeat_in_s: this.heartbeatIntervalS,
+        report_full_state: reportFullState,
+        commands: due.map((command) => ({
+          id: command.id,
+          type: command.type,
+          params: command.params,
+          issued_at: command.issued_at.toISOString(),
+          expires_at: command.expires_at.toISOString(),
+          signature: command.signature,
+        })),
+      };
+    });
+  }
+
+  // Final statuses in a state report count as acks (section 4); the agent still sends the ack.
+  private async recordReportedOutcomes(tx: Queryable, instance: InstanceRow, report: StateReport | undefined, request: RequestMeta): Promise<void> {
+    for (const command of report?.commands ?? []) {
+      if (command.status === "running") continue;
+      await recordAgentResult(tx, instance, command.id, { status: command.status, error: command.error, details: command.details, completedAt: null }, request);
+    }
+  }
+
+  private async markOnline(tx: Queryable, instance: InstanceRow, request: RequestMeta): Promise<void> {
+    const resolved = await resolveIncident(tx, instance.id, MISSED_HEARTBEATS);
+    await insertAuditEntry(tx, {
+      accountId: instance.account_id,
+      livemode: instance.livemode,
+      actor: { type: "agent", id: instance.id },
+      action: "plugin.online",
+      targetId: instance.id,
+      before: { status: "offline" },
+      after: { status: "active", resolved_incident: resolved?.id ?? null },
+      requestId: request.requestId,
+      ip: request.ip,
+    });
+  }
+}

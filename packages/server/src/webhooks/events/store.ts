@@ -1,0 +1,98 @@
+import type { Queryable } from "../../db/database.js";
+import { type PageRequest, pageSql } from "../../http/pagination.js";
+import type { WebhookScope } from "../scope.js";
+
+/** An event as stored. */
+export type EventRow = {
+  id: string;
+  account_id: string;
+  livemode: boolean;
+  app_id: string | null;
+  type: string;
+  data: unknown;
+  idempotency_key: string | null;
+  created_at: Date;
+};
+
+const COLUMNS = "id, account_id, livemode, app_id, type, data, idempotency_key, created_at";
+
+/**
+ * Inserts an event; with an idempotency key already used in this account and mode, inserts
+ * nothing and returns undefined.
+ */
+export async function insertEvent(
+  tx: Queryable,
+  event: Pick<EventRow, "id" | "account_id" | "livemode" | "app_id" | "type" | "data" | "idempotency_key">,
+): Promise<EventRow | undefined> {
+  const { rows } = await tx.query<EventRow>(
+    `insert into events (id, account_id, livemode, app_id, type, data, idempotency_key)
+     values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (account_id, livemode, idempotency_key) where idempotency_key is not null do nothing
+     returning ${COLUMNS}`,
+    [event.id, event.account_id, event.livemode, event.app_id, event.type, JSON.stringify(event.data), event.idempotency_key],
+  );
+  return rows[0];
+}
+
+/** The event published earlier with this idempotency key. */
+export async function findEventByIdempotencyKey(tx: Queryable, accountId: string, livemode: boolean, key: string): Promise<EventRow | undefined> {
+  const { rows } = await tx.query<EventRow>(
+    `select ${COLUMNS} from events where account_id = $1 and livemode = $2 and idempotency_key = $3`,
+    [accountId, livemode, key],
+  );
+  return rows[0];
+}
+
+/** One event the scope can see. */
+export async function findEvent(db: Queryable, scope: WebhookScope, id: string): Promise<EventRow | undefined> {
+  const { rows } = await db.query<EventRow>(
+    `select ${COLUMNS} from events
+      where id = $1 and account_id = $2 and livemode = $3 and ($4::text is null or app_id = $4)`,
+    [id, scope.accountId, scope.livemode, scope.appId],
+  );
+  return rows[0];
+}
+
+/** Filters of the event list. */
+export interface EventFilters {
+  type?: string | undefined;
+  createdGte?: Date | undefined;
+  createdLt?: Date | undefined;
+}
+
+/** One page of events, newest first. */
+export async function listEvents(db: Queryable, scope: WebhookScope, filters: EventFilters, page: PageRequest): Promise<EventRow[]> {
+  const tail = pageSql(page, "id", 7);
+  const { rows } = await db.query<EventRow>(
+    `select ${COLUMNS} from events
+      where account_id = $1 and livemode = $2 and ($3::text is null or app_id = $3)
+        and ($4::text is null or type = $4)
+        and ($5::timestamptz is null or created_at >= $5)
+        and ($6::timestamptz is null or created_at < $6)
+      ${tail.sql}`,
+    [scope.accountId, scope.livemode, scope.appId, filters.type ?? null, filters.createdGte ?? null, filters.createdLt ?? null, ...tail.params],
+  );
+  return rows;
+}
+
+/**
+ * Deletes up to `batch` events created before `cutoff`, with their messages and attempts, in
+ * one transaction; returns how many events went.
+ */
+export async function deleteEventsBefore(tx: Queryable, cutoff: Date, batch: number): Promise<number> {
+  // The attempts trigger lets this transaction remove attempts, and only this one.
+  await tx.query("select set_config('relais.retention', 'on', true)");
+  const { rows: doomed } = await tx.query<{ id: string }>(
+    "select id from events where created_at < $1 order by created_at limit $2 for update skip locked",
+    [cutoff, batch],
+  );
+  if (doomed.length === 0) return 0;
+  const ids = doomed.map((row) => row.id);
+  await tx.query(
+    "delete from webhook_attempts where message_id in (select id from webhook_messages where event_id = any($1::text[]))",
+    [ids],
+  );
+  await tx.query("delete from webhook_messages where event_id = any($1::text[])", [ids]);
+  const { rowCount } = await tx.query("delete from events where id = any($1::text[])", [ids]);
+  return rowCount;
+}
