@@ -5,6 +5,6 @@ export default defineProject({
     name: "sdk-node",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     // Type tests (`*.test-d.ts`) run through tsc, so a wrong public signature fails the suite.
-    typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+    typecheck: { enabled: true, include: ["src/**/*.test-d.ts", "test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });

@@ -44,7 +44,7 @@ describe("resource signatures", () => {
   });
 
   it("withResponse() types the data", () => {
-    expectTypeOf(client.apiKeys.create("app_1").withResponse()).toEqualTypeOf<Promise<WithResponse<ApiKeyWithSecret>>>();
+    expectTypeOf(client.apiKeys.create("app_1", { name: "ci", scopes: ["*"] }).withResponse()).toEqualTypeOf<Promise<WithResponse<ApiKeyWithSecret>>>();
     expectTypeOf<ApiKeyWithSecret["secret"]>().toEqualTypeOf<string>();
   });
 

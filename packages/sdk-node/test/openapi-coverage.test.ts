@@ -13,7 +13,7 @@ const sdkCalls: Record<string, (client: Relais) => Promise<unknown>> = {
   "apps.retrieve": (c) => c.apps.retrieve(ID),
   "apps.update": (c) => c.apps.update(ID, { name: "n" }),
   "apps.del": (c) => c.apps.del(ID),
-  "apiKeys.create": (c) => c.apiKeys.create(ID),
+  "apiKeys.create": (c) => c.apiKeys.create(ID, { name: "n", scopes: ["*"] }),
   "apiKeys.list": (c) => c.apiKeys.list(ID),
   "apiKeys.rotate": (c) => c.apiKeys.rotate(ID),
   "apiKeys.revoke": (c) => c.apiKeys.revoke(ID),

@@ -4,24 +4,51 @@ import type { ListParams, PagePromise } from "../core/pagination.js";
 import { APIResource } from "../core/resource.js";
 import { path } from "../core/url.js";
 
-/** Usage limits attached to a key, by limit name (as the server defines them). */
-export type ApiKeyQuota = Record<string, number>;
+/** What a key may do; `*` is everything, and `x:write` implies `x:read`. */
+export type ApiKeyScope =
+  | "*"
+  | "account:read"
+  | "apps:read"
+  | "apps:write"
+  | "keys:read"
+  | "keys:write"
+  | "webhooks:read"
+  | "webhooks:write"
+  | "events:read"
+  | "events:write"
+  | "audit:read"
+  | "plugins:read"
+  | "plugins:write";
+
+/** Request quotas of one key; `null` means no limit beyond the server-wide one. */
+export interface ApiKeyQuota {
+  per_minute: number | null;
+  per_day: number | null;
+}
 
 /** An API key as listed: the secret itself is never returned after creation. */
 export interface ApiKey {
   /** `key_…` */
   id: string;
   object: "api_key";
-  app_id: string;
-  name: string | null;
-  scopes: string[];
+  /** The app the key is limited to; `null` for an account-wide key. */
+  app_id: string | null;
+  name: string;
+  /** The first characters of the secret, to recognise a key in support conversations. */
+  prefix: string;
+  scopes: ApiKeyScope[];
+  status: "active" | "expired" | "revoked";
   livemode: boolean;
   /** ISO 8601 timestamp, or `null` for a key that does not expire. */
   expires_at: string | null;
-  quota: ApiKeyQuota | null;
+  quota: ApiKeyQuota;
+  /** ISO 8601 timestamp, updated at most once a minute. */
+  last_used_at: string | null;
   /** ISO 8601 timestamp; set once the key is revoked. */
   revoked_at: string | null;
   created_at: string;
+  /** After a rotation: when the previous secret stops working. */
+  previous_secret_expires_at?: string;
 }
 
 /** A key just created or rotated: the only time its secret (`rk_test_…`/`rk_live_…`) is shown. */
@@ -31,12 +58,11 @@ export interface ApiKeyWithSecret extends ApiKey {
 
 /** Body of `POST /v1/apps/:id/keys`. */
 export interface ApiKeyCreateParams {
-  name?: string;
-  scopes?: string[];
-  livemode?: boolean;
-  /** ISO 8601 timestamp. */
-  expires_at?: string;
-  quota?: ApiKeyQuota;
+  name: string;
+  scopes: ApiKeyScope[];
+  /** ISO 8601 timestamp; omit or `null` for a key that does not expire. */
+  expires_at?: string | null;
+  quota?: Partial<ApiKeyQuota>;
 }
 
 /** Body of `POST /v1/keys/:id/rotate`. */
@@ -51,7 +77,7 @@ export type ApiKeyListParams = ListParams;
 /** `client.apiKeys`: create, list, rotate and revoke an app's API keys. */
 export class ApiKeys extends APIResource {
   /** Creates a key for an app; store `secret` now, it is never shown again. */
-  create(appId: string, params?: ApiKeyCreateParams, options?: RequestOptions): APIPromise<ApiKeyWithSecret> {
+  create(appId: string, params: ApiKeyCreateParams, options?: RequestOptions): APIPromise<ApiKeyWithSecret> {
     return this.client.post(path`/v1/apps/${appId}/keys`, { ...options, body: params ?? {} });
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RelaisError } from "../core/errors.js";
 import { fetchMockApi } from "../testing/mock-api.js";
 
-const app = { id: "app_1", object: "app", name: "Shop", description: null, environment: "test", metadata: {}, livemode: false, created_at: "2030-01-01T00:00:00Z" };
+const app = { id: "app_1", object: "app", name: "Shop", description: null, environment: "staging", metadata: {}, livemode: false, created_at: "2030-01-01T00:00:00Z" };
 
 describe("client.apps", () => {
   it("maps each method to its route", async () => {
@@ -11,14 +11,14 @@ describe("client.apps", () => {
     api.reply(200, { id: "app_1", object: "app", deleted: true });
     const { apps } = api.client();
 
-    await apps.create({ name: "Shop", description: "Main store", environment: "test", metadata: { plan: "pro" } });
+    await apps.create({ name: "Shop", description: "Main store", environment: "staging", metadata: { plan: "pro" } });
     await apps.retrieve("app_1");
     await apps.update("app_1", { description: null });
     await apps.list({ limit: 10, starting_after: "app_0" });
     expect(await apps.del("app_1")).toEqual({ id: "app_1", object: "app", deleted: true });
 
     expect(api.requests.map((r) => [r.method, r.path, r.body && JSON.parse(r.body)])).toEqual([
-      ["POST", "/v1/apps", { name: "Shop", description: "Main store", environment: "test", metadata: { plan: "pro" } }],
+      ["POST", "/v1/apps", { name: "Shop", description: "Main store", environment: "staging", metadata: { plan: "pro" } }],
       ["GET", "/v1/apps/app_1", undefined],
       ["PATCH", "/v1/apps/app_1", { description: null }],
       ["GET", "/v1/apps?limit=10&starting_after=app_0", undefined],

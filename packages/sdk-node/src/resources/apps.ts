@@ -4,6 +4,9 @@ import type { ListParams, PagePromise } from "../core/pagination.js";
 import { APIResource } from "../core/resource.js";
 import { path } from "../core/url.js";
 
+/** Where an app runs. */
+export type AppEnvironment = "development" | "staging" | "production";
+
 /** An application: the unit that owns API keys, webhook endpoints and plugins. */
 export interface App {
   /** `app_…` */
@@ -11,7 +14,7 @@ export interface App {
   object: "app";
   name: string;
   description: string | null;
-  environment: string;
+  environment: AppEnvironment;
   metadata: Record<string, string>;
   livemode: boolean;
   /** ISO 8601 timestamp. */
@@ -21,8 +24,8 @@ export interface App {
 /** Body of `POST /v1/apps`. */
 export interface AppCreateParams {
   name: string;
-  description?: string;
-  environment?: string;
+  description?: string | null;
+  environment?: AppEnvironment;
   /** Your own key/value pairs, returned as sent. */
   metadata?: Record<string, string>;
 }
@@ -31,8 +34,9 @@ export interface AppCreateParams {
 export interface AppUpdateParams {
   name?: string;
   description?: string | null;
-  environment?: string;
-  metadata?: Record<string, string>;
+  environment?: AppEnvironment;
+  /** Merged into the existing metadata; a `null` value removes that key. */
+  metadata?: Record<string, string | null>;
 }
 
 /** Query of `GET /v1/apps`. */

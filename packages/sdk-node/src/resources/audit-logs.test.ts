@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fetchMockApi } from "../testing/mock-api.js";
 
-const entry = (id: string) => ({ id, object: "audit_log", action: "app.created", actor_id: "key_1", target_id: "app_1", request_id: "req_1", before: null, after: { name: "Shop" }, livemode: false, created_at: "2030-01-01T00:00:00Z" });
+const entry = (id: string) => ({ id, object: "audit_log", action: "app.created", actor: { type: "api_key", id: "key_1" }, target_id: "app_1", request_id: "req_1", ip: "127.0.0.1", before: null, after: { name: "Shop" }, livemode: false, created_at: "2030-01-01T00:00:00Z" });
 
 describe("client.auditLogs", () => {
   it("sends the filters as query parameters, leaving out unset ones, and keeps them on every page", async () => {

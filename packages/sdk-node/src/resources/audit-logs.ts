@@ -8,12 +8,16 @@ export interface AuditLog {
   object: "audit_log";
   /** What happened, e.g. `app.created`. */
   action: string;
-  actor_id: string | null;
-  target_id: string | null;
+  /** Who did it: an API key (`type: "api_key"`), a JWT user, or the system. */
+  actor: { type: string; id: string };
+  target_id: string;
   /** The `Request-Id` of the call that made the change. */
   request_id: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
+  /** Client IP of that call. */
+  ip: string | null;
+  /** The object before and after the change, secrets redacted. */
+  before?: unknown;
+  after?: unknown;
   livemode: boolean;
   /** ISO 8601 timestamp. */
   created_at: string;
@@ -26,8 +30,8 @@ export interface AuditLogListParams extends ListParams {
   actor_id?: string;
   /** ISO 8601 timestamp: only records created at or after it. */
   created_gte?: string;
-  /** ISO 8601 timestamp: only records created at or before it. */
-  created_lte?: string;
+  /** ISO 8601 timestamp: only records created before it. */
+  created_lt?: string;
 }
 
 /** `client.auditLogs`: read the account's audit trail. */

@@ -11,7 +11,7 @@ export interface Event {
   object: "event";
   livemode: boolean;
   type: string;
-  data: unknown;
+  data: Record<string, unknown>;
   idempotency_key: string | null;
   /** ISO 8601 timestamp. */
   created_at: string;

@@ -12,7 +12,8 @@ export const eventSchema = z
     object: z.literal("event"),
     livemode: z.boolean(),
     type: z.string(),
-    data: z.unknown(),
+    // Always the JSON object that was published; a record (not unknown) so OpenAPI marks it required.
+    data: z.record(z.string(), z.unknown()),
     idempotency_key: z.string().nullable(),
     created_at: z.string().openapi({ format: "date-time" }),
   })
