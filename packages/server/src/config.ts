@@ -37,7 +37,10 @@ export const configSchema = z.object({
     .min(1)
     .default("./.relais")
     .describe("Directory for the embedded database and its lock file (used when DATABASE_URL is unset)."),
-  LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
+  LOG_LEVEL: z
+    .enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` })
+    .default("info")
+    .describe("Least severe level written to the JSON log on stdout."),
   RELAIS_ROLE: z
     .enum(serverRoles, { error: `must be one of ${serverRoles.join(", ")}` })
     .default("all")

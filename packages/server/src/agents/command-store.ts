@@ -61,31 +61,6 @@ export async function insertCommand(
   return rows[0] as CommandRow;
 }
 
-/**
- * The unacked, unexpired commands of an instance whose type it accepts, oldest first, marked
- * `delivered`. Delivered ones are sent again until acked, since the agent may have crashed before
- * recording them; it deduplicates by id. Returns each command with the status it had before.
- */
-export async function deliverCommands(
-  tx: Queryable,
-  instanceId: string,
-  acceptedTypes: readonly string[],
-): Promise<Array<CommandRow & { previous_status: CommandStatus }>> {
-  const { rows } = await tx.query<CommandRow & { previous_status: CommandStatus }>(
-    `with due as (
-       select id, status as previous_status from plugin_commands
-        where instance_id = $1 and status in ('pending', 'delivered') and expires_at > now() and type = any($2::text[])
-        order by id limit $3
-        for update)
-     update plugin_commands c
-        set status = 'delivered', delivered_at = coalesce(c.delivered_at, now()), delivery_count = c.delivery_count + 1, updated_at = now()
-       from due where c.id = due.id
-     returning ${COLUMNS.split(",").map((column) => `c.${column.trim()}`).join(", ")}, due.previous_status`,
-    [instanceId, acceptedTypes, MAX_COMMANDS_PER_HEARTBEAT],
-  );
-  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
 /** One command of one instance, locked; undefined when the id is unknown or another instance's. */
 export async function lockInstanceCommand(tx: Queryable, instanceId: string, id: string): Promise<CommandRow | undefined> {
   const { rows } = await tx.query<CommandRow>(`select ${COLUMNS} from plugin_commands where id = $1 and instance_id = $2 for update`, [

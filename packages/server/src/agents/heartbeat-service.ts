@@ -3,9 +3,9 @@ import type { Database, Queryable } from "../db/database.js";
 import type { RequestMeta } from "../http/api-router.js";
 import { ApiError, permissionDenied } from "../http/problem.js";
 import { recordAgentResult } from "./command-results.js";
-import { deliverCommands } from "./command-store.js";
+import { recordHeartbeat } from "./heartbeat-store.js";
 import { resolveIncident } from "./incident-store.js";
-import { insertTelemetrySample, type InstanceRow, lockInstanceBySecret, writeHeartbeat } from "./instance-store.js";
+import { type InstanceRow, lockInstanceForHeartbeat } from "./instance-store.js";
 import { MISSED_HEARTBEATS } from "./monitor.js";
 import type { AgentCredentialHasher } from "./secrets.js";
 import type { HeartbeatRequest, SignedCommand, StateReport } from "./wire.js";
@@ -58,10 +58,8 @@ export class HeartbeatService {
   heartbeat(secret: string, body: HeartbeatRequest, request: RequestMeta): Promise<HeartbeatAnswer> {
     const secretHash = this.hasher.hash(secret);
     return this.db.transaction(async (tx) => {
-      // A heartbeat lost in a crash costs nothing: the agent's next one shows a sequence gap and
-      // the server asks for full state. So its commit need not wait for the WAL flush.
-      await tx.query("set local synchronous_commit = off");
-      const instance = await lockInstanceBySecret(tx, secretHash);
+      // Also skips the commit's WAL flush wait: a lost heartbeat is a sequence gap (see the store).
+      const instance = await lockInstanceForHeartbeat(tx, secretHash);
       if (!instance) throw agentUnauthenticated();
       if (instance.id !== body.instance_uid) throw permissionDenied("instance_uid does not match the agent credentials");
 
@@ -88,36 +86,39 @@ export class HeartbeatService {
         reportFullState = !stateKnown || !inOrder || instance.report_full_state;
       }
 
-      await writeHeartbeat(tx, instance.id, {
-        plugin: body.plugin,
-        env: body.env,
-        capabilities: body.capabilities,
-        healthy: body.health.healthy,
-        health: body.health,
-        effectiveConfigHash: body.effective_config_hash,
-        effectiveConfig: state.effectiveConfig,
-        configStatus: state.configStatus,
-        telemetrySince: state.since,
-        telemetryCounters: state.counters,
-        sequenceNum: body.sequence_num,
-        stateKnown,
-        reportFullState,
-        heartbeatIntervalS: this.heartbeatIntervalS,
-      });
-      if (!stale) {
-        await insertTelemetrySample(tx, instance, {
-          sequenceNum: body.sequence_num,
-          healthy: body.health.healthy,
-          errors: body.health.errors,
-          errorCount: body.health.errors.reduce((sum, error) => sum + error.count, 0),
-          webhookFailRate: body.health.webhook_fail_rate,
-          counters: state.counters,
-        });
-      }
+      // Outcomes first: a command the report settles is not handed out again below.
       await this.recordReportedOutcomes(tx, instance, report, request);
       if (instance.status === "offline") await this.markOnline(tx, instance, request);
-
-      const due = await deliverCommands(tx, instance.id, body.capabilities.commands);
+      const due = await recordHeartbeat(
+        tx,
+        instance,
+        {
+          plugin: body.plugin,
+          env: body.env,
+          capabilities: body.capabilities,
+          healthy: body.health.healthy,
+          health: body.health,
+          effectiveConfigHash: body.effective_config_hash,
+          effectiveConfig: state.effectiveConfig,
+          configStatus: state.configStatus,
+          telemetrySince: state.since,
+          telemetryCounters: state.counters,
+          sequenceNum: body.sequence_num,
+          stateKnown,
+          reportFullState,
+          heartbeatIntervalS: this.heartbeatIntervalS,
+        },
+        stale
+          ? null
+          : {
+              healthy: body.health.healthy,
+              errors: body.health.errors,
+              errorCount: body.health.errors.reduce((sum, error) => sum + error.count, 0),
+              webhookFailRate: body.health.webhook_fail_rate,
+              counters: state.counters,
+            },
+        body.capabilities.commands,
+      );
       for (const command of due.filter((row) => row.previous_status === "pending")) {
         await insertAuditEntry(tx, {
           accountId: instance.account_id,

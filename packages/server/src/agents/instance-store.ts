@@ -100,9 +100,17 @@ export async function reenrolInstance(
   return rows[0];
 }
 
-/** The instance holding this agent secret, locked for the heartbeat or ack that presents it. */
-export async function lockInstanceBySecret(tx: Queryable, secretHash: string): Promise<InstanceRow | undefined> {
-  const { rows } = await tx.query<InstanceRow>(`select ${COLUMNS} from plugin_instances where secret_hash = $1 for update`, [secretHash]);
+/**
+ * The instance holding this agent secret, locked for the heartbeat that presents it. The same
+ * statement turns off the WAL flush wait for the commit (`synchronous_commit`, this transaction
+ * only): a heartbeat lost in a crash only shows up as a sequence gap, which asks for full state.
+ */
+export async function lockInstanceForHeartbeat(tx: Queryable, secretHash: string): Promise<InstanceRow | undefined> {
+  const { rows } = await tx.query<InstanceRow>(
+    `select ${COLUMNS}, set_config('synchronous_commit', 'off', true) as synchronous_commit
+       from plugin_instances where secret_hash = $1 for update`,
+    [secretHash],
+  );
   return rows[0];
 }
 
@@ -124,79 +132,6 @@ export async function findInstance(db: Queryable, scope: InstanceScope, id: stri
     [id, scope.accountId, scope.livemode, scope.appId],
   );
   return rows[0];
-}
-
-/** What a heartbeat writes to its instance. */
-export interface HeartbeatWrite {
-  plugin: { name: string; version: string; platform: string };
-  env: Record<string, string | number | boolean>;
-  capabilities: InstanceRow["capabilities"];
-  healthy: boolean;
-  health: Record<string, unknown>;
-  effectiveConfigHash: string;
-  effectiveConfig: Record<string, unknown> | null;
-  configStatus: Record<string, unknown> | null;
-  telemetrySince: string | null;
-  telemetryCounters: Record<string, number>;
-  sequenceNum: number;
-  stateKnown: boolean;
-  reportFullState: boolean;
-  heartbeatIntervalS: number;
-}
-
-/** Records an accepted heartbeat; an offline instance becomes active again. */
-export async function writeHeartbeat(tx: Queryable, id: string, write: HeartbeatWrite): Promise<void> {
-  await tx.query(
-    `update plugin_instances
-        set plugin_name = $2, plugin_version = $3, platform = $4, env = $5, capabilities = $6, healthy = $7, health = $8,
-            effective_config_hash = $9, effective_config = $10, config_status = $11, telemetry_since = $12,
-            telemetry_counters = $13, last_sequence_num = $14, state_known = $15, report_full_state = $16,
-            heartbeat_interval_s = $17, status = 'active', last_seen_at = now(), updated_at = now()
-      where id = $1`,
-    [
-      id,
-      write.plugin.name,
-      write.plugin.version,
-      write.plugin.platform,
-      JSON.stringify(write.env),
-      JSON.stringify(write.capabilities),
-      write.healthy,
-      JSON.stringify(write.health),
-      write.effectiveConfigHash,
-      write.effectiveConfig === null ? null : JSON.stringify(write.effectiveConfig),
-      write.configStatus === null ? null : JSON.stringify(write.configStatus),
-      write.telemetrySince,
-      JSON.stringify(write.telemetryCounters),
-      write.sequenceNum,
-      write.stateKnown,
-      write.reportFullState,
-      write.heartbeatIntervalS,
-    ],
-  );
-}
-
-/** One telemetry sample per accepted heartbeat, for incident detection. */
-export async function insertTelemetrySample(
-  tx: Queryable,
-  instance: Pick<InstanceRow, "id" | "account_id" | "livemode">,
-  sample: { sequenceNum: number; healthy: boolean; errors: unknown[]; errorCount: number; webhookFailRate: number | null; counters: Record<string, number> },
-): Promise<void> {
-  await tx.query(
-    `insert into plugin_telemetry_samples
-       (instance_id, account_id, livemode, sequence_num, healthy, error_count, errors, webhook_fail_rate, counters)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      instance.id,
-      instance.account_id,
-      instance.livemode,
-      sample.sequenceNum,
-      sample.healthy,
-      sample.errorCount,
-      JSON.stringify(sample.errors),
-      sample.webhookFailRate,
-      JSON.stringify(sample.counters),
-    ],
-  );
 }
 
 /** A telemetry sample as stored. */

@@ -3,7 +3,6 @@ import { ApiError, conflict } from "../../http/problem.js";
 import { newId } from "../../ids.js";
 import { findEventType } from "../event-types/store.js";
 import { insertMessagesForEvent } from "../messages/store.js";
-import { MESSAGES_CHANNEL } from "../scope.js";
 import { type EventRow, findEventByIdempotencyKey, insertEvent } from "./store.js";
 
 /** What to publish, for whom. */
@@ -12,7 +11,7 @@ export interface EventToPublish {
   livemode: boolean;
   appId: string | null;
   type: string;
-  data: unknown;
+  data: Record<string, unknown>;
   idempotencyKey: string | null;
 }
 
@@ -24,16 +23,11 @@ export interface PublishResult {
 }
 
 /**
- * Publishes an event inside `tx`: the event row, one outbox message per matching enabled
- * endpoint, and a NOTIFY that wakes the workers when `tx` commits. A repeated idempotency key
- * returns the first event and fans out nothing.
+ * Publishes an event inside `tx`: the event row and one outbox message per matching enabled
+ * endpoint. A repeated idempotency key returns the first event and fans out nothing. The caller
+ * wakes the workers after the commit when `messages` > 0 (see `WorkerWakeup`).
  */
 export async function publishEvent(tx: Queryable, input: EventToPublish): Promise<PublishResult> {
-  if (!(await findEventType(tx, input.accountId, input.livemode, input.type))) {
-    throw new ApiError(400, "unknown_event_type", "Unknown event type", `Event type ${input.type} is not registered; see GET /v1/event_types`, [
-      { path: "body.type", code: "unknown_event_type", message: "is not a registered event type" },
-    ]);
-  }
   const event = await insertEvent(tx, {
     id: newId("evt"),
     account_id: input.accountId,
@@ -44,12 +38,16 @@ export async function publishEvent(tx: Queryable, input: EventToPublish): Promis
     idempotency_key: input.idempotencyKey,
   });
   if (!event) {
+    if (!(await findEventType(tx, input.accountId, input.livemode, input.type))) {
+      throw new ApiError(400, "unknown_event_type", "Unknown event type", `Event type ${input.type} is not registered; see GET /v1/event_types`, [
+        { path: "body.type", code: "unknown_event_type", message: "is not a registered event type" },
+      ]);
+    }
     const earlier = await findEventByIdempotencyKey(tx, input.accountId, input.livemode, input.idempotencyKey ?? "");
     if (!earlier) throw conflict("An event with this idempotency_key is being published; retry");
     if (earlier.type !== input.type) throw conflict(`idempotency_key was already used for an event of type ${earlier.type}`);
     return { event: earlier, created: false, messages: 0 };
   }
   const messages = await insertMessagesForEvent(tx, event);
-  if (messages > 0) await tx.query("select pg_notify($1, '')", [MESSAGES_CHANNEL]);
   return { event, created: true, messages };
 }

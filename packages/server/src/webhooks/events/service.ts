@@ -3,6 +3,7 @@ import type { AuthContext } from "../../http/auth/context.js";
 import type { PageRequest } from "../../http/pagination.js";
 import { notFound } from "../../http/problem.js";
 import { webhookScope } from "../scope.js";
+import { WorkerWakeup } from "../worker/wake-workers.js";
 import { type PublishResult, publishEvent } from "./publish.js";
 import { type EventFilters, type EventRow, findEvent, listEvents } from "./store.js";
 
@@ -11,12 +12,18 @@ import { type EventFilters, type EventRow, findEvent, listEvents } from "./store
  * writes no audit row; the outbox messages it creates are visible under /v1/webhook_messages.
  */
 export class EventService {
-  constructor(private readonly db: Database) {}
+  private readonly wakeWorkers: WorkerWakeup;
 
-  publish(auth: AuthContext, input: { type: string; data: unknown; idempotencyKey: string | null }): Promise<PublishResult> {
-    return this.db.transaction((tx) =>
+  constructor(private readonly db: Database) {
+    this.wakeWorkers = new WorkerWakeup(db);
+  }
+
+  async publish(auth: AuthContext, input: { type: string; data: Record<string, unknown>; idempotencyKey: string | null }): Promise<PublishResult> {
+    const result = await this.db.transaction((tx) =>
       publishEvent(tx, { accountId: auth.accountId, livemode: auth.livemode, appId: auth.appId, ...input }),
     );
+    if (result.messages > 0) this.wakeWorkers.request();
+    return result;
   }
 
   async get(auth: AuthContext, id: string): Promise<EventRow> {

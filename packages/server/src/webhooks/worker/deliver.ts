@@ -7,6 +7,8 @@ import type { Logger } from "../../logger.js";
 import { type AttemptResult, nextAttemptDelay, sendAttempt, signDelivery } from "../delivery/index.js";
 import { signingSecrets } from "../endpoints/secret.js";
 import { publishEvent } from "../events/publish.js";
+import { MESSAGES_CHANNEL } from "../scope.js";
+import { SuccessBatch } from "./success-batch.js";
 import type { DeliveryMetrics } from "./metrics.js";
 import {
   type ClaimedMessage,
@@ -40,9 +42,12 @@ export interface DeliveredAttempt {
  * Makes one attempt of a leased message and records it: signs the body anew, sends it through
  * the shared guarded dispatcher, appends the attempt, settles the message (next attempt, or
  * dead), and keeps the endpoint's failure run, disabling it on 410 or a failure run past the
- * configured window or dead count (which publishes `webhook_endpoint.disabled`).
+ * configured window or dead count (which publishes `webhook_endpoint.disabled`). A worker's
+ * successful attempts, the common case, are recorded in batches (see `SuccessBatch`).
  */
 export class Deliverer {
+  private readonly successes: SuccessBatch;
+
   constructor(
     private readonly db: Database,
     private readonly secretKey: Uint8Array,
@@ -50,7 +55,9 @@ export class Deliverer {
     private readonly config: Pick<WebhookConfig, "timeoutMs" | "failureWindowHours" | "maxConsecutiveDead">,
     private readonly metrics: DeliveryMetrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.successes = new SuccessBatch(db);
+  }
 
   /** `workerId` null: a test delivery made by the API, outside the lease and retry machinery. */
   async deliver(message: ClaimedMessage, workerId: string | null): Promise<DeliveredAttempt> {
@@ -66,8 +73,12 @@ export class Deliverer {
     });
     this.metrics.observeAttempt(result);
     const attemptId = newId("att");
+    const attemptNumber = message.attempts + 1;
+    if (result.outcome === "succeeded" && workerId !== null) {
+      await this.successes.record({ id: attemptId, message, attemptNumber, trigger: "scheduled", startedAt, result, workerId });
+      return { attemptId, result };
+    }
     await this.db.transaction(async (tx) => {
-      const attemptNumber = message.attempts + 1;
       await insertAttempt(tx, {
         id: attemptId,
         message,
@@ -126,7 +137,7 @@ export class Deliverer {
       requestId: null,
       ip: null,
     });
-    await publishEvent(tx, {
+    const published = await publishEvent(tx, {
       accountId: endpoint.account_id,
       livemode: endpoint.livemode,
       appId: endpoint.app_id,
@@ -134,5 +145,7 @@ export class Deliverer {
       data: { endpoint_id: endpoint.id, url: endpoint.url, reason },
       idempotencyKey: null,
     });
+    // Rare (an endpoint disabled), so the wake-up can ride on this transaction's commit.
+    if (published.messages > 0) await tx.query("select pg_notify($1, '')", [MESSAGES_CHANNEL]);
   }
 }

@@ -23,9 +23,11 @@ export type ClaimedMessage = {
 
 /**
  * Leases up to `limit` due messages to `workerId` for `leaseMs`. Endpoint rows are locked
- * (`FOR UPDATE SKIP LOCKED`) while their messages are counted and claimed, so each endpoint's
- * `max_concurrency` (leases in flight) and `rate_limit` (claims in the last second) hold across
- * every worker process; an endpoint another worker is claiming for is skipped this round.
+ * (`FOR NO KEY UPDATE SKIP LOCKED`) while their messages are counted and claimed, so each
+ * endpoint's `max_concurrency` (leases in flight) and `rate_limit` (claims in the last second)
+ * hold across every worker process; an endpoint another worker is claiming for is skipped this
+ * round. `NO KEY` because claimers only need to exclude each other: a plain `FOR UPDATE` would
+ * also block every publish, whose outbox insert takes a key-share lock on the endpoint (its FK).
  */
 export async function claimDueMessages(db: Queryable, workerId: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
   const { rows } = await db.query<ClaimedMessage>(
@@ -34,14 +36,16 @@ export async function claimDueMessages(db: Queryable, workerId: string, limit: n
         where e.enabled and e.deleted_at is null
           and exists (select 1 from webhook_messages d
                        where d.endpoint_id = e.id and d.status in ('pending', 'failed') and d.next_attempt_at <= now())
-        for update of e skip locked
+        for no key update of e skip locked
      ),
      room as (
        select r.id, least($1::int,
          r.max_concurrency - (select count(*) from webhook_messages l
                                where l.endpoint_id = r.id and l.status = 'delivering' and l.locked_until > now())::int,
-         coalesce(r.rate_limit - (select count(*) from webhook_messages c
-                                   where c.endpoint_id = r.id and c.claimed_at > now() - interval '1 second')::int, $1::int)
+         -- CASE, not coalesce: the count of last-second claims runs only for rate-limited endpoints.
+         case when r.rate_limit is null then $1::int
+              else r.rate_limit - (select count(*) from webhook_messages c
+                                    where c.endpoint_id = r.id and c.claimed_at > now() - interval '1 second')::int end
        ) as free
        from ready r
      ),
@@ -131,6 +135,62 @@ export async function insertAttempt(tx: Queryable, attempt: AttemptRecord): Prom
       attempt.workerId,
     ],
   );
+}
+
+/** Appends several attempts to the immutable log in one statement. */
+export async function insertAttempts(tx: Queryable, attempts: readonly AttemptRecord[]): Promise<void> {
+  const rows = attempts.map(({ result, message, ...attempt }) => ({
+    id: attempt.id,
+    account_id: message.account_id,
+    livemode: message.livemode,
+    message_id: message.id,
+    endpoint_id: message.endpoint_id,
+    attempt_number: attempt.attemptNumber,
+    trigger: attempt.trigger,
+    started_at: attempt.startedAt.toISOString(),
+    duration_ms: result.durationMs,
+    outcome: result.outcome,
+    status_code: result.statusCode ?? null,
+    error_class: result.errorClass ?? null,
+    error: result.error ?? null,
+    response_excerpt: result.responseExcerpt,
+    response_truncated: result.responseTruncated,
+    url: result.finalUrl,
+    worker_id: attempt.workerId,
+  }));
+  await tx.query(
+    `insert into webhook_attempts (id, account_id, livemode, message_id, endpoint_id, attempt_number, trigger, started_at,
+       duration_ms, outcome, status_code, error_class, error, response_excerpt, response_truncated, url, worker_id)
+     select id, account_id, livemode, message_id, endpoint_id, attempt_number, trigger, started_at,
+            duration_ms, outcome, status_code, error_class, error, response_excerpt, response_truncated, url, worker_id
+       from json_populate_recordset(null::webhook_attempts, $1::json)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
+ * Settles messages whose attempt succeeded, each only if `workerId` still holds its lease, and
+ * ends the failure run of their endpoints; returns the ids it settled.
+ */
+export async function settleSucceeded(tx: Queryable, workerId: string, messages: ReadonlyArray<{ id: string; statusCode: number | null }>): Promise<string[]> {
+  const { rows } = await tx.query<{ id: string; endpoint_id: string }>(
+    `update webhook_messages m
+        set status = 'succeeded', attempts = m.attempts + 1, next_attempt_at = null, locked_until = null, locked_by = null,
+            last_attempt_at = now(), last_status_code = s.status_code, last_error = null, updated_at = now()
+       from unnest($1::text[], $2::int[]) as s (id, status_code)
+      where m.id = s.id and m.status = 'delivering' and m.locked_by = $3
+      returning m.id, m.endpoint_id`,
+    [messages.map((message) => message.id), messages.map((message) => message.statusCode), workerId],
+  );
+  const endpoints = [...new Set(rows.map((row) => row.endpoint_id))];
+  if (endpoints.length > 0) {
+    await tx.query(
+      `update webhook_endpoints set failure_streak = 0, failing_since = null, consecutive_dead = 0
+        where id = any($1::text[]) and (failure_streak <> 0 or failing_since is not null or consecutive_dead <> 0)`,
+      [endpoints],
+    );
+  }
+  return rows.map((row) => row.id);
 }
 
 /**

@@ -9,10 +9,14 @@ import { type ClaimedMessage, claimDueMessages, reclaimExpiredLeases, releaseLea
 
 const CLAIM_BATCH = 100;
 const REAP_EVERY_MS = 1_000;
+// Wake-ups (NOTIFY, finished attempts) come hundreds of times a second under load; claiming on
+// each would run the claim query back to back. One claim per this interval gathers a batch.
+const CLAIM_INTERVAL_MS = 5;
 
 /**
  * A delivery worker: claims due messages under a lease, delivers them concurrently (up to
- * `workerConcurrency` in flight), and wakes on NOTIFY, on a finished attempt, or every `pollMs`.
+ * `workerConcurrency` in flight), and wakes on NOTIFY, on a finished attempt, or every `pollMs`;
+ * after a claim that found less than it had room for, the next one waits at least 5 ms.
  * Leases outlive the attempt timeout, so a worker killed mid-attempt loses nothing: its leases
  * expire and any worker hands the messages out again.
  *
@@ -69,7 +73,11 @@ export class DeliveryWorker {
 
   private async run(): Promise<void> {
     let lastReap = 0;
+    let lastClaim = 0;
     while (!this.stopping) {
+      const pause = lastClaim + CLAIM_INTERVAL_MS - Date.now();
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      if (this.stopping) break;
       this.woken = false;
       try {
         if (Date.now() - lastReap >= REAP_EVERY_MS) {
@@ -79,9 +87,13 @@ export class DeliveryWorker {
         }
         const free = Math.min(this.config.workerConcurrency - this.inFlight.size, CLAIM_BATCH);
         if (free > 0) {
+          lastClaim = Date.now();
           const claimed = await claimDueMessages(this.db, this.id, free, this.leaseMs);
           for (const message of claimed) this.launch(message);
-          if (claimed.length === free) continue;
+          if (claimed.length === free) {
+            lastClaim = 0;
+            continue;
+          }
         }
       } catch (error) {
         if (this.stopping) break;
