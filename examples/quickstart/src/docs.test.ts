@@ -43,7 +43,7 @@ describe("docs/operations.md configuration table", () => {
     const doc = readFileSync(operationsDoc, "utf8");
     expect(doc).toContain("| `PORT` | `4000` | TCP port the HTTP server listens on (0 picks a free port). |");
     expect(doc).toContain("| `DATABASE_URL` | unset |");
-    expect(doc).toContain("| `LOG_LEVEL` | `info` | One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. |");
+    expect(doc).toContain("| `LOG_LEVEL` | `info` | Least severe level written to the JSON log on stdout. One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. |");
     expect(doc).toContain("| `RELAIS_AGENT_HEARTBEAT_S` | `120` |");
   });
 
