@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { type Child, startChild, temporaryDatabase } from "./processes.js";
+import { benchAdminKey, benchServerEnv, type Child, SERVER_MAIN, startChild, temporaryDatabase } from "./processes.js";
 
 const DURATION_S = 10;
 const CONNECTIONS = 32;
@@ -44,19 +42,10 @@ function heartbeatBody(agent: SimulatedAgent, full: boolean): string {
  */
 export async function runAgentsBench(): Promise<void> {
   const database = await temporaryDatabase();
-  const adminKey = `rk_test_${randomBytes(32).toString("base64url").replace(/[-_]/g, "0").slice(0, 43)}`;
+  const adminKey = benchAdminKey();
   const children: Child[] = [];
   try {
-    const api = await startChild(fileURLToPath(new URL("../src/main.ts", import.meta.url)), {
-      DATABASE_URL: database.url,
-      RELAIS_MASTER_KEY: randomBytes(32).toString("base64"),
-      RELAIS_BOOTSTRAP_KEY: adminKey,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      RELAIS_RATE_LIMIT_KEY_PER_MINUTE: "100000000",
-      RELAIS_RATE_LIMIT_IP_PER_MINUTE: "100000000",
-    });
+    const api = await startChild(SERVER_MAIN, benchServerEnv(database.url, adminKey));
     children.push(api);
     const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
     const post = async <T>(path: string, body: unknown, extra: Record<string, string> = headers): Promise<T> => {

@@ -1,12 +1,38 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 const tsx = createRequire(import.meta.url).resolve("tsx");
 
 /** Only loopback: the bench must never send traffic anywhere else. */
 export const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The server's entry point, run from source by every bench scenario. */
+export const SERVER_MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+/** A fresh admin key in the server's format, handed to it as RELAIS_BOOTSTRAP_KEY. */
+export function benchAdminKey(): string {
+  return `rk_test_${randomBytes(32).toString("base64url").replace(/[-_]/g, "0").slice(0, 43)}`;
+}
+
+/**
+ * Environment of an API server under benchmark: real PostgreSQL, a bootstrap admin key, loopback
+ * only. Rate limits stay on (each request still counts in Postgres) but high enough not to trip.
+ */
+export function benchServerEnv(databaseUrl: string, adminKey: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    RELAIS_MASTER_KEY: randomBytes(32).toString("base64"),
+    RELAIS_BOOTSTRAP_KEY: adminKey,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    RELAIS_RATE_LIMIT_KEY_PER_MINUTE: "100000000",
+    RELAIS_RATE_LIMIT_IP_PER_MINUTE: "100000000",
+  };
+}
 
 /** A child process running a TypeScript entry point, with the URL it printed. */
 export interface Child {

@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Pool, request } from "undici";
-import { type Child, startChild, temporaryDatabase } from "./processes.js";
+import { benchAdminKey, type Child, startChild, temporaryDatabase } from "./processes.js";
 
 const EVENTS = 3_000;
 const RATE = 1_000;
@@ -66,7 +66,7 @@ async function rawCeiling(url: string, count: number): Promise<number> {
  */
 export async function runWebhooksBench(): Promise<void> {
   const database = await temporaryDatabase();
-  const adminKey = `rk_test_${randomBytes(32).toString("base64url").replace(/[-_]/g, "0").slice(0, 43)}`;
+  const adminKey = benchAdminKey();
   const masterKey = randomBytes(32).toString("base64");
   const receiver = await startReceiver();
   const children: Child[] = [];
