@@ -2586,9 +2586,9 @@ export interface operations {
                 target_id?: string;
                 /** @description Only changes by this key id or user. */
                 actor_id?: string;
-                /** @description Created at or after (ISO 8601). */
+                /** @description Only objects created at or after this time (ISO 8601). */
                 created_gte?: string;
-                /** @description Created before (ISO 8601). */
+                /** @description Only objects created before this time (ISO 8601). */
                 created_lt?: string;
             };
             header?: never;
@@ -2881,9 +2881,9 @@ export interface operations {
                 /** @description Cursor: return items newer than this id. */
                 ending_before?: string;
                 type?: string;
-                /** @description Only events created at or after this time. */
+                /** @description Only objects created at or after this time (ISO 8601). */
                 created_gte?: string;
-                /** @description Only events created before this time. */
+                /** @description Only objects created before this time (ISO 8601). */
                 created_lt?: string;
             };
             header?: never;
@@ -3872,9 +3872,9 @@ export interface operations {
                 endpoint_id?: string;
                 event_type?: string;
                 status?: "pending" | "delivering" | "succeeded" | "failed" | "dead";
-                /** @description Only messages created at or after this time. */
+                /** @description Only objects created at or after this time (ISO 8601). */
                 created_gte?: string;
-                /** @description Only messages created before this time. */
+                /** @description Only objects created before this time (ISO 8601). */
                 created_lt?: string;
             };
             header?: never;

@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import type { ApiRouter } from "../http/api-router.js";
 import { pageRequest, paginationQuery, toListResponse } from "../http/pagination.js";
+import { createdRange, createdRangeQuery } from "../http/created-range.js";
 import { z } from "../http/zod.js";
 import { type AuditRow, listAuditRows } from "./store.js";
 
@@ -42,8 +43,7 @@ const listQuery = z.strictObject({
   action: z.string().max(100).optional().openapi({ description: "Only this action, e.g. `api_key.revoked`." }),
   target_id: z.string().max(64).optional().openapi({ description: "Only changes to this resource." }),
   actor_id: z.string().max(128).optional().openapi({ description: "Only changes by this key id or user." }),
-  created_gte: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created at or after (ISO 8601)." }),
-  created_lt: z.iso.datetime({ offset: true }).optional().openapi({ description: "Created before (ISO 8601)." }),
+  ...createdRangeQuery,
 });
 
 /** `GET /v1/audit_logs`: the append-only record of state changes, filterable and paginated. */
@@ -66,8 +66,7 @@ export function registerAuditRoutes(api: ApiRouter, db: Database): void {
           action: query.action,
           targetId: query.target_id,
           actorId: query.actor_id,
-          createdGte: query.created_gte ? new Date(query.created_gte) : undefined,
-          createdLt: query.created_lt ? new Date(query.created_lt) : undefined,
+          ...createdRange(query),
         },
         page,
       );

@@ -1,5 +1,6 @@
 import type { ApiRouter } from "../../http/api-router.js";
 import { pageRequest, paginationQuery, toListResponse } from "../../http/pagination.js";
+import { createdRange, createdRangeQuery } from "../../http/created-range.js";
 import { z } from "../../http/zod.js";
 import { EVENT_TYPE_PATTERN } from "../delivery/index.js";
 import type { EventService } from "./service.js";
@@ -48,8 +49,7 @@ const publishBody = z
 const listQuery = z.strictObject({
   ...paginationQuery,
   type: z.string().max(100).optional(),
-  created_gte: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only events created at or after this time." }),
-  created_lt: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only events created before this time." }),
+  ...createdRangeQuery,
 });
 
 const eventParams = z.strictObject({ id: z.string().max(64).openapi({ param: { description: "The event id." } }) });
@@ -86,8 +86,7 @@ export function registerEventRoutes(api: ApiRouter, events: EventService): void 
       const page = pageRequest(query);
       const filters = {
         type: query.type,
-        createdGte: query.created_gte ? new Date(query.created_gte) : undefined,
-        createdLt: query.created_lt ? new Date(query.created_lt) : undefined,
+        ...createdRange(query),
       };
       return toListResponse(await events.list(auth, filters, page), page, presentEvent);
     },

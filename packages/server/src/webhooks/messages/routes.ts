@@ -1,5 +1,6 @@
 import type { ApiRouter } from "../../http/api-router.js";
 import { pageRequest, paginationQuery, toListResponse } from "../../http/pagination.js";
+import { createdRange, createdRangeQuery } from "../../http/created-range.js";
 import { z } from "../../http/zod.js";
 import { EVENT_TYPE_FILTER_PATTERN } from "../delivery/index.js";
 import { endpointParams } from "../endpoints/routes.js";
@@ -95,8 +96,7 @@ const listQuery = z.strictObject({
   endpoint_id: z.string().max(64).optional(),
   event_type: z.string().max(100).optional(),
   status: z.enum(messageStatuses).optional(),
-  created_gte: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only messages created at or after this time." }),
-  created_lt: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only messages created before this time." }),
+  ...createdRangeQuery,
 });
 
 const replayBody = z
@@ -140,8 +140,7 @@ export function registerMessageRoutes(api: ApiRouter, messages: MessageService, 
         endpointId: query.endpoint_id,
         eventType: query.event_type,
         status: query.status,
-        createdGte: query.created_gte ? new Date(query.created_gte) : undefined,
-        createdLt: query.created_lt ? new Date(query.created_lt) : undefined,
+        ...createdRange(query),
       };
       return toListResponse(await messages.list(auth, filters, page), page, presentMessage);
     },
