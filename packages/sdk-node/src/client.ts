@@ -10,6 +10,7 @@ import { EventTypes } from "./resources/event-types.js";
 import { WebhookEndpoints } from "./resources/webhook-endpoints.js";
 import { WebhookMessages } from "./resources/webhook-messages.js";
 import { Incidents } from "./resources/incidents.js";
+import { Interop } from "./resources/interop.js";
 import { Plugins } from "./resources/plugins.js";
 import { Webhooks } from "./resources/webhooks.js";
 
@@ -63,6 +64,8 @@ export class Relais extends APIClient {
   readonly plugins: Plugins = new Plugins(this);
   /** Incidents the plugin control plane opened (read-only). */
   readonly incidents: Incidents = new Incidents(this);
+  /** Interop: connectors (platform ingest URLs), mappings, inbound events and their statistics. */
+  readonly interop: Interop = new Interop(this);
   /** Event types: `GET/POST /v1/event_types`. */
   readonly eventTypes: EventTypes = new EventTypes(this);
   /** Events: publish, retrieve, list. */

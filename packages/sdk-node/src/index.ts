@@ -67,6 +67,27 @@ export { AccountResource, type Account } from "./resources/account.js";
 export { AuditLogs, type AuditLog, type AuditLogListParams } from "./resources/audit-logs.js";
 export { Incidents, type Incident, type IncidentListParams } from "./resources/incidents.js";
 export {
+  Interop,
+  InteropConnectors,
+  InteropEvents,
+  InteropMappings,
+  type DeletedInteropConnector,
+  type InteropConnector,
+  type InteropConnectorCreated,
+  type InteropConnectorCreateParams,
+  type InteropConnectorUpdateParams,
+  type InteropCounts,
+  type InteropEvent,
+  type InteropEventError,
+  type InteropEventListParams,
+  type InteropEventWithDelivery,
+  type InteropMapping,
+  type InteropMappingParams,
+  type InteropPlatform,
+  type InteropStats,
+  type InteropStatsParams,
+} from "./resources/interop.js";
+export {
   AgentEnrolmentTokens,
   PluginCommands,
   Plugins,

@@ -99,4 +99,29 @@ describe("SDK against a real server", () => {
       await new Promise((resolve) => receiver.close(resolve));
     }
   });
+  it("creates an interop connector and mapping, and reads what the platform sent", async () => {
+    const connector = await relais.interop.connectors.create({ platform: "prestashop", shop: "boutique-lyon" });
+    expect(connector.secret).toMatch(/^whsec_/);
+    expect(connector.ingest_url).toBe(`${server.url}/v1/interop/ingest/${connector.id}`);
+    const { signSync } = await import("@relais/webhook-verify/node");
+    const body = "not an order";
+    const delivered = await fetch(connector.ingest_url, { method: "POST", body, headers: signSync({ scheme: "standard", payload: body, secret: connector.secret ?? "" }) });
+    expect(delivered.status).toBe(200);
+
+    const [failed] = (await relais.interop.events.list({ connector_id: connector.id, status: "failed" })).data;
+    expect(failed).toMatchObject({ platform: "prestashop", status: "failed", error: { code: "invalid_json" } });
+    const detail = await relais.interop.events.retrieve(failed?.id ?? "");
+    expect(detail).toMatchObject({ body, body_encoding: "utf8" });
+    expect((await relais.interop.stats()).by_platform.prestashop?.failed).toBe(1);
+
+    const mapping = await relais.interop.mappings.create({
+      mapping: { version: 1, platform: "custom", topic: "$.kind", topics: { paid: { type: { const: "payment.succeeded" }, external_id: "$.id", occurred_at: "$.at" } } },
+    });
+    expect(mapping.version).toBe(1);
+    const replaced = await relais.interop.mappings.replace(mapping.id, { mapping: { ...mapping.mapping, name: "renamed" } });
+    expect(replaced).toMatchObject({ version: 2, name: "renamed" });
+    expect((await relais.interop.mappings.retrieve(mapping.id, { version: 1 })).version).toBe(1);
+    expect((await relais.interop.connectors.update(connector.id, { enabled: false })).enabled).toBe(false);
+    expect(await relais.interop.connectors.del(connector.id)).toMatchObject({ deleted: true });
+  });
 });

@@ -45,11 +45,25 @@ const sdkCalls: Record<string, (client: Relais) => Promise<unknown>> = {
   "plugins.enrolmentTokens.revoke": (c) => c.plugins.enrolmentTokens.revoke(ID),
   "incidents.list": (c) => c.incidents.list(),
   "incidents.retrieve": (c) => c.incidents.retrieve(ID),
+  "interop.connectors.create": (c) => c.interop.connectors.create({ platform: "shopify", shop: "x.myshopify.com", secret: "s" }),
+  "interop.connectors.retrieve": (c) => c.interop.connectors.retrieve(ID),
+  "interop.connectors.update": (c) => c.interop.connectors.update(ID, { enabled: false }),
+  "interop.connectors.list": (c) => c.interop.connectors.list(),
+  "interop.connectors.del": (c) => c.interop.connectors.del(ID),
+  "interop.mappings.create": (c) => c.interop.mappings.create({ mapping: {} }),
+  "interop.mappings.retrieve": (c) => c.interop.mappings.retrieve(ID, { version: 1 }),
+  "interop.mappings.replace": (c) => c.interop.mappings.replace(ID, { mapping: {} }),
+  "interop.mappings.list": (c) => c.interop.mappings.list(),
+  "interop.events.list": (c) => c.interop.events.list({ status: "failed" }),
+  "interop.events.retrieve": (c) => c.interop.events.retrieve(ID),
+  "interop.events.retry": (c) => c.interop.events.retry(ID),
+  "interop.stats": (c) => c.interop.stats(),
 };
 
-// Operational endpoints and the agent protocol (served to @relais/plugin-agent) are not SDK surface.
+// Operational endpoints, the agent protocol (served to @relais/plugin-agent) and the platforms'
+// ingest URL are not SDK surface.
 const NOT_SDK_PATHS = new Set(["/health", "/ready", "/metrics", "/openapi.json"]);
-const NOT_SDK_TAGS = new Set(["agent", "ops"]);
+const NOT_SDK_TAGS = new Set(["agent", "ops", "interop-ingest"]);
 
 interface Operation {
   method: string;

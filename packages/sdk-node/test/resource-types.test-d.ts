@@ -37,6 +37,13 @@ describe("SDK types against the server's OpenAPI document", () => {
     fits<Sdk.AgentEnrolmentToken>(sample<Schemas["AgentEnrolmentToken"]>());
     fits<Sdk.AgentEnrolmentTokenWithToken>(sample<Schemas["AgentEnrolmentTokenWithToken"]>());
     fits<Sdk.Incident>(sample<Schemas["Incident"]>());
+    fits<Sdk.InteropConnector>(sample<Schemas["InteropConnector"]>());
+    fits<Sdk.InteropConnectorCreated>(sample<Schemas["InteropConnectorCreated"]>());
+    fits<Sdk.DeletedInteropConnector>(sample<Schemas["DeletedInteropConnector"]>());
+    fits<Sdk.InteropMapping>(sample<Schemas["InteropMapping"]>());
+    fits<Sdk.InteropEvent>(sample<Schemas["InteropEvent"]>());
+    fits<Sdk.InteropEventWithDelivery>(sample<Schemas["InteropEventWithDelivery"]>());
+    fits<Sdk.InteropStats>(sample<Schemas["InteropStats"]>());
   });
 
   it("sends only request bodies the server accepts", () => {
@@ -64,6 +71,14 @@ describe("SDK types against the server's OpenAPI document", () => {
     noExtraFields<Sdk.PluginCommandCreateParams, Schemas["CreatePluginCommandRequest"]>(true);
     fits<Schemas["CreateAgentEnrolmentTokenRequest"]>(sample<Sdk.AgentEnrolmentTokenCreateParams>());
     noExtraFields<Sdk.AgentEnrolmentTokenCreateParams, Schemas["CreateAgentEnrolmentTokenRequest"]>(true);
+    fits<Schemas["CreateInteropConnectorRequest"]>(sample<Sdk.InteropConnectorCreateParams>());
+    noExtraFields<Sdk.InteropConnectorCreateParams, Schemas["CreateInteropConnectorRequest"]>(true);
+    fits<Schemas["UpdateInteropConnectorRequest"]>(sample<Sdk.InteropConnectorUpdateParams>());
+    noExtraFields<Sdk.InteropConnectorUpdateParams, Schemas["UpdateInteropConnectorRequest"]>(true);
+    // `mapping` is `object` in the SDK, wider than the document's index signature on purpose: a
+    // `Mapping` from @relais/interop-mappings is an interface, which has none.
+    fits<Schemas["InteropMappingRequest"]["mapping"]>(sample<Sdk.InteropMappingParams["mapping"] & Record<string, unknown>>());
+    noExtraFields<Sdk.InteropMappingParams, Schemas["InteropMappingRequest"]>(true);
   });
 
   it("sends only list filters the server accepts", () => {
@@ -87,5 +102,11 @@ describe("SDK types against the server's OpenAPI document", () => {
     noExtraFields<Sdk.IncidentListParams, Query<"listIncidents">>(true);
     fits<Query<"listAgentEnrolmentTokens">>(sample<Sdk.ListParams>());
     noExtraFields<Sdk.ListParams, Query<"listAgentEnrolmentTokens">>(true);
+    fits<Query<"listInteropEvents">>(sample<Sdk.InteropEventListParams>());
+    noExtraFields<Sdk.InteropEventListParams, Query<"listInteropEvents">>(true);
+    fits<Query<"getInteropStats">>(sample<Sdk.InteropStatsParams>());
+    noExtraFields<Sdk.InteropStatsParams, Query<"getInteropStats">>(true);
+    fits<Query<"listInteropConnectors">>(sample<Sdk.ListParams>());
+    fits<Query<"listInteropMappings">>(sample<Sdk.ListParams>());
   });
 });

@@ -13,6 +13,7 @@ import type { ServerConfig } from "./config.js";
 import type { ServerKeys } from "./crypto/keys.js";
 import type { Database } from "./db/database.js";
 import { ApiRouter } from "./http/api-router.js";
+import { registerInterop } from "./interop/index.js";
 import { createJwtVerifier, type JwtVerifier } from "./http/auth/jwt.js";
 import { createOpenApiRegistry } from "./http/openapi.js";
 import type { Logger } from "./logger.js";
@@ -37,6 +38,8 @@ export interface Api {
   jwtVerifier: JwtVerifier | undefined;
   /** `/v1/agent/*`, authenticated with agent credentials: mounted before API-key authentication. */
   agentRouter: Router;
+  /** `/v1/interop/ingest/:connector_id`, authenticated by platform signatures: mounted before API-key authentication. */
+  ingestRouter: Router;
 }
 
 /** Builds every domain of the API; a new domain registers its routes here. */
@@ -58,5 +61,11 @@ export function buildApi(deps: ApiDependencies): Api {
     deliverer: deps.webhookDeliverer,
   });
   const agentRouter = registerAgents(api, registry, { db: deps.db, keys: deps.keys, settings: deps.config.agents });
-  return { api, registry, keyVerifier, jwtVerifier, agentRouter };
+  const ingestRouter = registerInterop(api, registry, {
+    db: deps.db,
+    secretKey: deps.keys.secretEncryption,
+    config: deps.config.interop,
+    logger: deps.logger,
+  });
+  return { api, registry, keyVerifier, jwtVerifier, agentRouter, ingestRouter };
 }

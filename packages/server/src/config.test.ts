@@ -38,6 +38,7 @@ describe("loadConfig", () => {
         maxConsecutiveDead: 10,
       },
       agents: { heartbeatIntervalS: 120, bodyLimitBytes: 1_048_576, monitorIntervalS: 30 },
+      interop: { publicUrl: undefined, bodyLimitBytes: 5_242_880, connectorCacheMs: 5_000 },
     });
   });
 

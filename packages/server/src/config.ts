@@ -132,6 +132,19 @@ export const configSchema = z.object({
     .max(3_600, { error: "must be at most 3600" })
     .default(30)
     .describe("How often a worker looks for silent plugin instances and expired commands."),
+  RELAIS_PUBLIC_URL: httpUrl
+    .optional()
+    .describe("The server's public base URL, for the URLs it hands out (interop ingest URLs). Unset: taken from each request's Host."),
+  RELAIS_INTEROP_BODY_LIMIT_BYTES: positiveInt("a number of bytes")
+    .default(5_242_880)
+    .describe("Largest platform delivery an interop ingest URL accepts; larger ones get 413 and the platform retries."),
+  RELAIS_INTEROP_CONNECTOR_CACHE_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(5_000)
+    .describe("How long an API process reuses a connector (and its opened secret) for ingest; changes made elsewhere apply after this."),
 });
 
 // Rules that span several variables, checked after each one parsed on its own.
@@ -173,6 +186,15 @@ export interface ServerConfig {
   trustProxyHops: number;
   agents: AgentConfig;
   webhooks: WebhookConfig;
+  interop: InteropConfig;
+}
+
+/** Interop ingest settings. */
+export interface InteropConfig {
+  /** Base of the ingest URLs handed out; undefined: the request's own origin. */
+  publicUrl: string | undefined;
+  bodyLimitBytes: number;
+  connectorCacheMs: number;
 }
 
 /** Webhook delivery and event settings. */
@@ -277,6 +299,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       replayRatePerSecond: value.RELAIS_REPLAY_RATE_PER_SECOND,
       failureWindowHours: value.RELAIS_ENDPOINT_FAILURE_WINDOW_HOURS,
       maxConsecutiveDead: value.RELAIS_ENDPOINT_MAX_CONSECUTIVE_DEAD,
+    },
+    interop: {
+      publicUrl: value.RELAIS_PUBLIC_URL?.replace(/\/+$/, ""),
+      bodyLimitBytes: value.RELAIS_INTEROP_BODY_LIMIT_BYTES,
+      connectorCacheMs: value.RELAIS_INTEROP_CONNECTOR_CACHE_MS,
     },
   };
 }

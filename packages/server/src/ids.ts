@@ -16,6 +16,9 @@ export const idPrefixes = [
   "cmd",
   "inc",
   "enr",
+  "con",
+  "map",
+  "iev",
 ] as const;
 
 /** One of {@link idPrefixes}. */

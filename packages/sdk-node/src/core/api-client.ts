@@ -66,7 +66,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * Transport, retries, idempotency and error mapping shared by every resource. Its `get`,
- * `post`, `patch`, `delete` and `getList` also reach endpoints this SDK version does not wrap.
+ * `post`, `put`, `patch`, `delete` and `getList` also reach endpoints this SDK version does not wrap.
  */
 export class APIClient {
   /** Origin (and optional path prefix) requests go to. */
@@ -114,6 +114,11 @@ export class APIClient {
   /** Sends a PATCH. */
   patch<T>(path: string, options?: FinalRequestOptions): APIPromise<T> {
     return new APIPromise(this.#execute<T>("PATCH", path, options ?? {}));
+  }
+
+  /** Sends a PUT (a full replacement; safe to retry as is). */
+  put<T>(path: string, options?: FinalRequestOptions): APIPromise<T> {
+    return new APIPromise(this.#execute<T>("PUT", path, options ?? {}));
   }
 
   /** Sends a DELETE. */

@@ -18,7 +18,9 @@ export type ApiKeyScope =
   | "events:write"
   | "audit:read"
   | "plugins:read"
-  | "plugins:write";
+  | "plugins:write"
+  | "interop:read"
+  | "interop:write";
 
 /** Request quotas of one key; `null` means no limit beyond the server-wide one. */
 export interface ApiKeyQuota {

@@ -51,3 +51,8 @@ export class DatabaseUnavailableError extends Error {
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/** Whether `error` is PostgreSQL's unique violation (SQLSTATE 23505), from `pg` or PGlite. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === "23505";
+}

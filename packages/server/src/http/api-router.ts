@@ -24,11 +24,13 @@ export interface RouteInput<P, Q, B> {
   body: B;
   auth: AuthContext;
   request: RequestMeta;
+  /** `scheme://host` as the client addressed this server (honours RELAIS_TRUST_PROXY). */
+  origin: string;
 }
 
 /** One API operation: its HTTP shape, the scope it needs, its schemas, and its handler. */
 export interface RouteSpec<P extends ObjectSchema, Q extends ObjectSchema, B extends ObjectSchema, R extends z.ZodType> {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** Express-style path, e.g. `/v1/apps/:id`. */
   path: string;
   operationId: string;
@@ -37,7 +39,7 @@ export interface RouteSpec<P extends ObjectSchema, Q extends ObjectSchema, B ext
   scope: Scope;
   params?: P;
   query?: Q;
-  /** POST and PATCH only; without it the body must be empty or `{}`. */
+  /** POST, PUT and PATCH only; without it the body must be empty or `{}`. */
   body?: B;
   /** Success status (default 200). */
   status?: number;
@@ -81,7 +83,7 @@ export class ApiRouter {
   route<P extends ObjectSchema = EmptySchema, Q extends ObjectSchema = EmptySchema, B extends ObjectSchema = EmptySchema, R extends z.ZodType = z.ZodType>(
     spec: RouteSpec<P, Q, B, R>,
   ): void {
-    const hasBody = spec.method === "post" || spec.method === "patch";
+    const hasBody = spec.method === "post" || spec.method === "put" || spec.method === "patch";
     const bodySchema: ObjectSchema = spec.body ?? emptyObject;
     const querySchema: ObjectSchema = spec.query ?? emptyObject;
     const handler: RequestHandler = async (req, res) => {
@@ -95,6 +97,7 @@ export class ApiRouter {
         body: (hasBody ? parse(bodySchema, req.body, "body") : {}) as z.output<B>,
         auth,
         request: { requestId: state.requestId, ip: req.ip ?? null },
+        origin: `${req.protocol}://${req.get("host") ?? "localhost"}`,
       };
       const result = await spec.handler(input);
       res.status(spec.status ?? 200).json(result);

@@ -55,6 +55,9 @@ export function createApp(deps: AppDependencies): Express {
   // Agents authenticate with their own credentials; only the IP rate limit applies before.
   app.use("/v1/agent", rateLimit(deps.rateCounter, requestRules(config.rateLimits)));
   app.use(deps.api.agentRouter);
+  // Platforms authenticate with their signatures. No IP limit: a platform delivers a shop's
+  // whole traffic from a few addresses, and a throttled order is an order retried late.
+  app.use(deps.api.ingestRouter);
   app.use(
     "/v1",
     authenticate(deps.api.keyVerifier, deps.api.jwtVerifier),

@@ -32,7 +32,7 @@ export function cors(origins: readonly string[]): RequestHandler {
     res.setHeader("Access-Control-Allow-Origin", origin);
     res.setHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
     if (req.method === "OPTIONS" && req.get("access-control-request-method")) {
-      res.setHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE");
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
       res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
       res.setHeader("Access-Control-Max-Age", "600");
       res.status(204).end();

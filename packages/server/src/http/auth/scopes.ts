@@ -13,6 +13,8 @@ export const scopes = [
   "audit:read",
   "plugins:read",
   "plugins:write",
+  "interop:read",
+  "interop:write",
 ] as const;
 
 /** One of {@link scopes}. */
@@ -27,11 +29,11 @@ export type Role = (typeof roles)[number];
 /** What each role may do: the one place that maps roles to scopes. */
 export const roleScopes: Readonly<Record<Role, readonly Scope[]>> = {
   owner: ["*"],
-  developer: ["account:read", "apps:write", "keys:write", "webhooks:write", "events:write", "audit:read", "plugins:write"],
-  merchant_admin: ["account:read", "apps:read", "webhooks:read", "events:read", "audit:read", "plugins:read"],
+  developer: ["account:read", "apps:write", "keys:write", "webhooks:write", "events:write", "audit:read", "plugins:write", "interop:write"],
+  merchant_admin: ["account:read", "apps:read", "webhooks:read", "events:read", "audit:read", "plugins:read", "interop:read"],
   accountant: ["account:read", "apps:read", "events:read", "audit:read"],
-  support: ["account:read", "apps:read", "keys:read", "webhooks:read", "events:read", "plugins:read"],
-  ops: ["account:read", "apps:read", "keys:read", "webhooks:write", "events:read", "audit:read", "plugins:write"],
+  support: ["account:read", "apps:read", "keys:read", "webhooks:read", "events:read", "plugins:read", "interop:read"],
+  ops: ["account:read", "apps:read", "keys:read", "webhooks:write", "events:read", "audit:read", "plugins:write", "interop:write"],
 };
 
 /** True when `held` allows `needed`: `*` allows everything, `x:write` also allows `x:read`. */
