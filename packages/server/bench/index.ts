@@ -1,9 +1,10 @@
 // `npm run bench -w @relais/server [-- <scenario>...]`: runs the named scenarios (default: api).
 import { runApiBench } from "./api.js";
 import { runAgentsBench } from "./agents.js";
+import { runInteropBench } from "./interop.js";
 import { runWebhooksBench } from "./webhooks.js";
 
-const scenarios: Record<string, () => Promise<void>> = { api: runApiBench, webhooks: runWebhooksBench, agents: runAgentsBench };
+const scenarios: Record<string, () => Promise<void>> = { api: runApiBench, webhooks: runWebhooksBench, agents: runAgentsBench, interop: runInteropBench };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
 const names = requested.length > 0 ? requested : ["api"];

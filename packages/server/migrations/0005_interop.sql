@@ -49,7 +49,9 @@ create table interop_events (
   id text collate "C" primary key,
   account_id text collate "C" not null,
   livemode boolean not null,
-  connector_id text collate "C" not null references interop_connectors (id),
+  -- No foreign key: every ingest would take a KEY SHARE lock on the one connector row, and
+  -- concurrent lockers of one row cost PostgreSQL a multixact each (connectors are only soft-deleted).
+  connector_id text collate "C" not null,
   platform text not null,
   topic text,
   -- The platform's own delivery id (X-Shopify-Event-Id, X-WC-Webhook-Delivery-ID, webhook-id).
@@ -75,8 +77,22 @@ create unique index interop_events_delivery on interop_events (connector_id, del
   where delivery_id is not null and status <> 'duplicate';
 create unique index interop_events_normalized on interop_events (account_id, livemode, normalized_id)
   where status = 'normalized';
+-- Lists and the stats window both use this one: ids sort by time.
 create index interop_events_account on interop_events (account_id, livemode, id);
-create index interop_events_created on interop_events (account_id, livemode, created_at);
+
+-- The same for events: every publish locked its account's row (accounts are never deleted).
+alter table events drop constraint events_account_id_fkey;
+
+-- Raw bodies and event data are JSON of a few KiB: lz4 compresses them at a fraction of pglz's
+-- cost, where the server has it (PostgreSQL built with lz4; PGlite is not).
+do $$
+begin
+  if exists (select 1 from pg_settings where name = 'default_toast_compression' and 'lz4' = any (enumvals)) then
+    alter table interop_events alter column body set compression lz4;
+    alter table events alter column data set compression lz4;
+  end if;
+end
+$$;
 
 -- Ids of the same shape as the server's (prefix, 10 characters of millisecond time, 16 random,
 -- lower-case Crockford base32), for rows a statement creates itself.

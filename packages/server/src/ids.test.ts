@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { idPrefixes, isId, newId } from "./ids.js";
+import { idAtTime, idPrefixes, isId, newId } from "./ids.js";
 
 describe("newId", () => {
   it("is the prefix, an underscore and 26 Crockford base32 characters", () => {
@@ -31,5 +31,16 @@ describe("newId", () => {
         expect(time).toBeLessThanOrEqual(Date.now() + 1);
       }),
     );
+  });
+});
+
+describe("idAtTime", () => {
+  it("bounds the ids created from that millisecond on", () => {
+    const before = idAtTime("iev", new Date(Date.now() - 1));
+    const id = newId("iev");
+    const after = idAtTime("iev", new Date(Date.now() + 2));
+    expect(isId("iev", before)).toBe(true);
+    expect(before < id && id < after).toBe(true);
+    expect(idAtTime("iev", new Date(0))).toBe(`iev_${"0".repeat(26)}`);
   });
 });

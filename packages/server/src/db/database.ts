@@ -56,3 +56,8 @@ export function quoteIdentifier(name: string): string {
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === "23505";
 }
+
+/** Whether `error` is one of PostgreSQL's data exceptions (SQLSTATE class 22), e.g. JSON it cannot store. */
+export function isDataException(error: unknown): error is Error {
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" && error.code.startsWith("22");
+}

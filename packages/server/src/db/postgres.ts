@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import {
   type Database,
@@ -27,10 +28,31 @@ const typeParsers = {
       : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * Parameterized statements run as named prepared statements, so each connection parses and
+ * plans a statement once instead of on every call (2.3× the throughput of a three-CTE insert on
+ * this machine). The server's SQL is a fixed set of texts; past {@link MAX_NAMED_STATEMENTS}
+ * distinct texts (SQL built from data, which it should not be) the rest run unnamed, so the
+ * per-connection statement cache stays bounded.
+ */
+const MAX_NAMED_STATEMENTS = 1_000;
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `relais_${createHash("sha256").update(sql).digest("base64url").slice(0, 22)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const result = await client.query<R>(sql, params as unknown[] | undefined);
+      const values = params as unknown[] | undefined;
+      const name = values === undefined || values.length === 0 ? undefined : statementName(sql);
+      const result = await client.query<R>(name === undefined ? { text: sql, values } : { name, text: sql, values });
       return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(sql: string): Promise<void> {

@@ -184,6 +184,13 @@ describe("interop ingest, end to end", () => {
     const mismatch = await deliver(shopify, otherShop.body, otherShop.headers);
     expect(mismatch.body).toMatchObject({ status: "failed", error: { code: "shop_mismatch" } });
 
+    // JSON that parses, normalizes, but that PostgreSQL cannot store (a NUL character).
+    const nul = wooDelivery("order-created");
+    const withNul = nul.body.replace("{", '{"note":"a\\u0000b",');
+    const unstorable = await deliver(woo, withNul, { ...nul.headers, ...signSync({ scheme: "woocommerce", payload: withNul, secret: WOO_SECRET }) });
+    expect(unstorable.status).toBe(200);
+    expect(unstorable.body).toMatchObject({ status: "failed", error: { code: "unstorable_json" } });
+
     const stored = await server.request<InteropEvent & { body: string; headers: Record<string, string> }>("GET", `/v1/interop/events/${failed.body.interop_event_id}`);
     expect(stored.body).toMatchObject({ status: "failed", body: garbage, body_encoding: "utf8", event_id: null, error: { code: "invalid_json" } });
     expect(stored.body.headers["x-wc-webhook-signature"]).toBeDefined();

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { type ChangeContext, recordChange } from "../../audit/change.js";
-import type { Database } from "../../db/database.js";
+import { type Database, isDataException } from "../../db/database.js";
 import type { AuthContext } from "../../http/auth/context.js";
 import type { PageRequest } from "../../http/pagination.js";
 import { ApiError, notFound } from "../../http/problem.js";
@@ -8,7 +8,8 @@ import { newId } from "../../ids.js";
 import { webhookScope } from "../../webhooks/scope.js";
 import { WorkerWakeup } from "../../webhooks/worker/wake-workers.js";
 import type { ConnectorCache } from "../ingest/connector-cache.js";
-import { normalizeDelivery } from "../ingest/normalize-delivery.js";
+import { type NormalizeOutcome, normalizeDelivery } from "../ingest/normalize-delivery.js";
+import { unstorable } from "../ingest/service.js";
 import { markFailedAsDuplicate, promoteFailedInbound, recordFailedRetry } from "../ingest/store.js";
 import { countInbound, findInbound, type InboundCount, type InboundFilters, type InboundRow, type InboundRowWithBody, listInbound } from "./store.js";
 
@@ -58,16 +59,16 @@ export class InboundEventService {
     const outcome = normalizeDelivery(connector, inbound.body, inbound.headers as IncomingHttpHeaders);
     const mapping = { id: connector.mapping?.id ?? null, version: connector.mapping?.version ?? null };
     let messages = 0;
-    await this.db.transaction(async (tx) => {
+    const attempt = (work: NormalizeOutcome) => this.db.transaction(async (tx) => {
       const locked = await findInbound(tx, scope, id, true);
       if (locked?.status !== "failed") throw new ApiError(409, "interop_event_not_failed", "Not a failed event", `Interop event ${id} was retried meanwhile`);
-      if (!outcome.ok) {
-        await recordFailedRetry(tx, id, mapping, outcome.error);
+      if (!work.ok) {
+        await recordFailedRetry(tx, id, mapping, work.error);
       } else {
-        const normalized = { normalizedId: outcome.event.id, type: outcome.event.type, accountId: connector.accountId, livemode: connector.livemode };
+        const normalized = { normalizedId: work.event.id, type: work.event.type, accountId: connector.accountId, livemode: connector.livemode };
         const { rows } = await tx.query(
           "select 1 from interop_events where account_id = $1 and livemode = $2 and normalized_id = $3 and status = 'normalized'",
-          [connector.accountId, connector.livemode, outcome.event.id],
+          [connector.accountId, connector.livemode, work.event.id],
         );
         if (rows.length > 0) {
           await markFailedAsDuplicate(tx, id, normalized);
@@ -76,7 +77,7 @@ export class InboundEventService {
             ...normalized,
             eventId: newId("evt"),
             appId: connector.appId,
-            dataJson: outcome.dataJson,
+            dataJson: work.dataJson,
           });
           messages = promoted.messages;
         }
@@ -84,6 +85,13 @@ export class InboundEventService {
       const after = await findInbound(tx, scope, id);
       await recordChange(tx, context, { action: "interop_event.retried", targetId: id, before: withoutDelivery(locked), after: after && withoutDelivery(after) });
     });
+    try {
+      await attempt(outcome);
+    } catch (error) {
+      // JSON PostgreSQL refuses to store fails the retry like any payload problem.
+      if (!isDataException(error)) throw error;
+      await attempt({ ok: false, error: unstorable(error) });
+    }
     if (messages > 0) this.wakeWorkers.request();
     return this.get(context.auth, id);
   }

@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db/database.js";
+import { idAtTime } from "../../ids.js";
 import { type PageRequest, pageSql } from "../../http/pagination.js";
 import type { WebhookScope } from "../../webhooks/scope.js";
 
@@ -88,16 +89,16 @@ export async function listInbound(db: Queryable, scope: WebhookScope, filters: I
 /** One count of {@link countInbound}. */
 export type InboundCount = { platform: string; type: string | null; status: InboundRow["status"]; count: number };
 
-/** Inbound events received in [since, until), counted by platform, type and status. */
+/** Inbound events received in [since, until) (by their time-sorted ids), counted by platform, type and status. */
 export async function countInbound(db: Queryable, scope: WebhookScope, since: Date, until: Date): Promise<InboundCount[]> {
   const { rows } = await db.query<InboundCount>(
     `select e.platform, e.type, e.status, count(*)::int as count
        from interop_events e
       where ${visible(1)}
-        and e.created_at >= $4 and e.created_at < $5
+        and e.id >= $4 and e.id < $5
       group by e.platform, e.type, e.status
       order by e.platform, e.type nulls last, e.status`,
-    [scope.accountId, scope.livemode, scope.appId, since, until],
+    [scope.accountId, scope.livemode, scope.appId, idAtTime("iev", since), idAtTime("iev", until)],
   );
   return rows;
 }

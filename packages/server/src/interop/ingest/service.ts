@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { InteropError, normalize } from "@relais/interop-mappings";
 import { WebhookVerificationError } from "@relais/webhook-verify";
 import { verifySync } from "@relais/webhook-verify/node";
-import type { Queryable } from "../../db/database.js";
+import { isDataException, type Queryable } from "../../db/database.js";
 import { ApiError } from "../../http/problem.js";
 import { newId } from "../../ids.js";
 import type { Logger } from "../../logger.js";
@@ -25,6 +25,11 @@ export type IngestReceipt =
     };
 
 type StoredReceipt = Exclude<IngestReceipt, { status: "ping" }>;
+
+/** The failure recorded for JSON PostgreSQL refuses to store. */
+export function unstorable(error: Error): InboundError {
+  return { code: "unstorable_json", message: `the payload cannot be stored as JSON: ${error.message}`, path: null };
+}
 
 /** 401 for a delivery that is not authentic; nothing is stored. */
 function signatureRejected(error: WebhookVerificationError): ApiError {
@@ -88,23 +93,25 @@ export class IngestService {
       ...extra,
     });
 
+    let failure = outcome.ok ? null : outcome.error;
     if (outcome.ok) {
       const eventId = newId("evt");
-      const stored = await insertNormalizedInbound(this.db, inbound, {
-        normalizedId: outcome.event.id,
-        type: outcome.event.type,
-        eventId,
-        appId: connector.appId,
-        dataJson: outcome.dataJson,
-      });
-      if (stored.inserted) {
-        if (stored.messages > 0) this.wakeWorkers.request();
-        return receipt("normalized", { event_id: eventId });
+      const normalized = { normalizedId: outcome.event.id, type: outcome.event.type };
+      try {
+        const stored = await insertNormalizedInbound(this.db, inbound, { ...normalized, eventId, appId: connector.appId, dataJson: outcome.dataJson });
+        if (stored.inserted) {
+          if (stored.messages > 0) this.wakeWorkers.request();
+          return receipt("normalized", { event_id: eventId });
+        }
+        const duplicate = await insertDuplicateInbound(this.db, inbound, normalized);
+        return receipt("duplicate", { duplicate_of: duplicate.duplicateOf });
+      } catch (error) {
+        // JSON that parses but PostgreSQL cannot store (a \u0000 in a string): a payload problem.
+        if (!isDataException(error)) throw error;
+        failure = unstorable(error);
       }
-      const duplicate = await insertDuplicateInbound(this.db, inbound, { normalizedId: outcome.event.id, type: outcome.event.type });
-      return receipt("duplicate", { duplicate_of: duplicate.duplicateOf });
     }
-    if (await insertFailedInbound(this.db, inbound, outcome.error)) return receipt("failed", { error: outcome.error });
+    if (failure && (await insertFailedInbound(this.db, inbound, failure))) return receipt("failed", { error: failure });
     const duplicate = await insertDuplicateInbound(this.db, inbound, null);
     return receipt("duplicate", { duplicate_of: duplicate.duplicateOf });
   }
