@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db/database.js";
+import { FAN_OUT_CTE } from "../../webhooks/messages/store.js";
 
 /** One authentic delivery as received, before anything is decided about it. */
 export interface InboundDelivery {
@@ -53,23 +54,6 @@ const inboundParams = (d: InboundDelivery) => [
 const INBOUND_VALUES = "$1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::bytea, $10, $11::int";
 
 /**
- * The tail of a statement that publishes the event a CTE named `published` returned
- * (`id, account_id, livemode, app_id, type`): one outbox message per enabled endpoint
- * subscribed to it, exactly as `insertMessagesForEvent` chooses them, and the count.
- */
-const FAN_OUT = `
-  messages as (
-    insert into webhook_messages (id, account_id, livemode, event_id, endpoint_id, event_type, status, next_attempt_at)
-    select relais_new_id('msg'), e.account_id, e.livemode, e.id, w.id, e.type, 'pending', now()
-      from published e
-      join webhook_endpoints w
-        on w.account_id = e.account_id and w.livemode = e.livemode and w.enabled and w.deleted_at is null
-       and (e.app_id is null or w.app_id is null or w.app_id = e.app_id)
-       and relais_event_type_matches(w.event_types, e.type)
-    returning 1
-  )`;
-
-/**
  * Stores a normalized delivery and publishes its event in one statement (so in one atomic
  * commit, with one round trip): the inbound row, the event, and its outbox messages. Stores
  * nothing when either dedupe key was seen before: `inserted` is false, and the caller records
@@ -90,7 +74,7 @@ export async function insertNormalizedInbound(
        insert into events (id, account_id, livemode, app_id, type, data)
        select $14, $2, $3, $15, $13, $16::jsonb from inbound
        returning id, account_id, livemode, app_id, type
-     ), ${FAN_OUT}
+     ), ${FAN_OUT_CTE}
      select (select count(*) from inbound)::int as inserted, (select count(*) from messages)::int as messages`,
     [...inboundParams(inbound), outcome.normalizedId, outcome.type, outcome.eventId, outcome.appId, outcome.dataJson],
   );
@@ -152,7 +136,7 @@ export async function promoteFailedInbound(
        insert into events (id, account_id, livemode, app_id, type, data)
        select $4, $7, $8, $9, $3, $10::jsonb from inbound
        returning id, account_id, livemode, app_id, type
-     ), ${FAN_OUT}
+     ), ${FAN_OUT_CTE}
      select (select count(*) from inbound)::int as promoted, (select count(*) from messages)::int as messages`,
     [id, outcome.normalizedId, outcome.type, outcome.eventId, mapping.id, mapping.version, outcome.accountId, outcome.livemode, outcome.appId, outcome.dataJson],
   );

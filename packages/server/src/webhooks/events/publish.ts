@@ -2,8 +2,7 @@ import type { Queryable } from "../../db/database.js";
 import { ApiError, conflict } from "../../http/problem.js";
 import { newId } from "../../ids.js";
 import { findEventType } from "../event-types/store.js";
-import { insertMessagesForEvent } from "../messages/store.js";
-import { type EventRow, findEventByIdempotencyKey, insertEvent } from "./store.js";
+import { type EventRow, findEventByIdempotencyKey, insertEventWithMessages } from "./store.js";
 
 /** What to publish, for whom. */
 export interface EventToPublish {
@@ -23,12 +22,12 @@ export interface PublishResult {
 }
 
 /**
- * Publishes an event inside `tx`: the event row and one outbox message per matching enabled
- * endpoint. A repeated idempotency key returns the first event and fans out nothing. The caller
+ * Publishes an event with `tx` (a transaction, or the database: the write is one statement): the
+ * event row and one outbox message per matching enabled endpoint. A repeated idempotency key returns the first event and fans out nothing. The caller
  * wakes the workers after the commit when `messages` > 0 (see `WorkerWakeup`).
  */
 export async function publishEvent(tx: Queryable, input: EventToPublish): Promise<PublishResult> {
-  const event = await insertEvent(tx, {
+  const inserted = await insertEventWithMessages(tx, {
     id: newId("evt"),
     account_id: input.accountId,
     livemode: input.livemode,
@@ -37,7 +36,7 @@ export async function publishEvent(tx: Queryable, input: EventToPublish): Promis
     data: input.data,
     idempotency_key: input.idempotencyKey,
   });
-  if (!event) {
+  if (!inserted) {
     if (!(await findEventType(tx, input.accountId, input.livemode, input.type))) {
       throw new ApiError(400, "unknown_event_type", "Unknown event type", `Event type ${input.type} is not registered; see GET /v1/event_types`, [
         { path: "body.type", code: "unknown_event_type", message: "is not a registered event type" },
@@ -48,6 +47,6 @@ export async function publishEvent(tx: Queryable, input: EventToPublish): Promis
     if (earlier.type !== input.type) throw conflict(`idempotency_key was already used for an event of type ${earlier.type}`);
     return { event: earlier, created: false, messages: 0 };
   }
-  const messages = await insertMessagesForEvent(tx, event);
+  const { messages, ...event } = inserted;
   return { event, created: true, messages };
 }

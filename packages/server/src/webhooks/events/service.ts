@@ -19,9 +19,8 @@ export class EventService {
   }
 
   async publish(auth: AuthContext, input: { type: string; data: Record<string, unknown>; idempotencyKey: string | null }): Promise<PublishResult> {
-    const result = await this.db.transaction((tx) =>
-      publishEvent(tx, { accountId: auth.accountId, livemode: auth.livemode, appId: auth.appId, ...input }),
-    );
+    // One statement (see insertEvent), so no transaction around it.
+    const result = await publishEvent(this.db, { accountId: auth.accountId, livemode: auth.livemode, appId: auth.appId, ...input });
     if (result.messages > 0) this.wakeWorkers.request();
     return result;
   }

@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db/database.js";
+import { FAN_OUT_CTE } from "../messages/store.js";
 import { type PageRequest, pageSql } from "../../http/pagination.js";
 import type { WebhookScope } from "../scope.js";
 
@@ -16,22 +17,48 @@ export type EventRow = {
 
 const COLUMNS = "id, account_id, livemode, app_id, type, data, idempotency_key, created_at";
 
+type NewEvent = Pick<EventRow, "id" | "account_id" | "livemode" | "app_id" | "type" | "data" | "idempotency_key">;
+
+// The event insert as a CTE named `published`: only a registered type (built-in or the
+// account's own, checked in the same statement), and nothing on a reused idempotency key.
+const PUBLISHED_CTE = `
+  published as (
+    insert into events (id, account_id, livemode, app_id, type, data, idempotency_key)
+    select $1::text, $2::text, $3::boolean, $4::text, $5::text, $6::jsonb, $7::text
+     where exists (select 1 from event_types where name = $5 and (account_id is null or (account_id = $2 and livemode = $3)))
+    on conflict (account_id, livemode, idempotency_key) where idempotency_key is not null do nothing
+    returning ${COLUMNS}
+  )`;
+
+const eventParams = (event: NewEvent) => [
+  event.id,
+  event.account_id,
+  event.livemode,
+  event.app_id,
+  event.type,
+  JSON.stringify(event.data),
+  event.idempotency_key,
+];
+
 /**
- * Inserts an event if its type is registered for the account and mode (built-in or its own);
+ * Inserts an event alone (no outbox message) if its type is registered for the account and mode;
  * returns undefined, inserting nothing, when it is not or when the idempotency key was already
- * used in this account and mode. The type check rides in the insert to save a round trip.
+ * used in this account and mode.
  */
-export async function insertEvent(
-  tx: Queryable,
-  event: Pick<EventRow, "id" | "account_id" | "livemode" | "app_id" | "type" | "data" | "idempotency_key">,
-): Promise<EventRow | undefined> {
-  const { rows } = await tx.query<EventRow>(
-    `insert into events (id, account_id, livemode, app_id, type, data, idempotency_key)
-     select $1::text, $2::text, $3::boolean, $4::text, $5::text, $6::jsonb, $7::text
-      where exists (select 1 from event_types where name = $5 and (account_id is null or (account_id = $2 and livemode = $3)))
-     on conflict (account_id, livemode, idempotency_key) where idempotency_key is not null do nothing
-     returning ${COLUMNS}`,
-    [event.id, event.account_id, event.livemode, event.app_id, event.type, JSON.stringify(event.data), event.idempotency_key],
+export async function insertEvent(tx: Queryable, event: NewEvent): Promise<EventRow | undefined> {
+  const { rows } = await tx.query<EventRow>(`with ${PUBLISHED_CTE} select ${COLUMNS} from published`, eventParams(event));
+  return rows[0];
+}
+
+/**
+ * {@link insertEvent} and its outbox messages (see `FAN_OUT_CTE`) in one statement: a publish is
+ * one round trip and one commit.
+ */
+export async function insertEventWithMessages(tx: Queryable, event: NewEvent): Promise<(EventRow & { messages: number }) | undefined> {
+  const { rows } = await tx.query<EventRow & { messages: number }>(
+    `with ${PUBLISHED_CTE}, ${FAN_OUT_CTE}
+     select ${COLUMNS}, (select count(*) from messages)::int as messages from published`,
+    eventParams(event),
   );
   return rows[0];
 }

@@ -1,8 +1,5 @@
 import type { Queryable } from "../../db/database.js";
 import { type PageRequest, pageSql } from "../../http/pagination.js";
-import { newId } from "../../ids.js";
-import { matchesEventType } from "../delivery/index.js";
-import type { EventRow } from "../events/store.js";
 import type { WebhookScope } from "../scope.js";
 
 /** The states of a message; see the migration for their meaning. */
@@ -55,28 +52,24 @@ const ATTEMPT_COLUMNS = `id, message_id, endpoint_id, attempt_number, trigger, s
   error_class, error, response_excerpt, response_truncated, url, worker_id, created_at`;
 
 /**
- * The outbox write of a publish: one pending message per enabled endpoint of the event's account
- * and mode whose subscriptions match its type. An app's event goes to that app's endpoints and
- * the account-level ones; an account-level event goes to every endpoint of the account.
+ * The outbox write of a publish, as a CTE for the statement that creates the event: one pending
+ * message per enabled endpoint of the event's account and mode whose subscriptions match its
+ * type (`relais_event_type_matches`, the SQL twin of `matchesEventType`). An app's event goes to
+ * that app's endpoints and the account-level ones; an account-level event to every endpoint of the
+ * account. It reads the event from a CTE named `published` (`id, account_id, livemode, app_id,
+ * type`) and is named `messages`.
  */
-export async function insertMessagesForEvent(tx: Queryable, event: EventRow): Promise<number> {
-  const { rows: endpoints } = await tx.query<{ id: string; event_types: string[] }>(
-    `select id, event_types from webhook_endpoints
-      where account_id = $1 and livemode = $2 and enabled and deleted_at is null
-        and ($3::text is null or app_id is null or app_id = $3)`,
-    [event.account_id, event.livemode, event.app_id],
-  );
-  const targets = endpoints.filter((endpoint) => matchesEventType(endpoint.event_types, event.type)).map((endpoint) => endpoint.id);
-  if (targets.length === 0) return 0;
-  const ids = targets.map(() => newId("msg"));
-  await tx.query(
-    `insert into webhook_messages (id, account_id, livemode, event_id, endpoint_id, event_type, status, next_attempt_at)
-     select message_id, $3, $4, $5, endpoint_id, $6, 'pending', now()
-       from unnest($1::text[], $2::text[]) as target (message_id, endpoint_id)`,
-    [ids, targets, event.account_id, event.livemode, event.id, event.type],
-  );
-  return targets.length;
-}
+export const FAN_OUT_CTE = `
+  messages as (
+    insert into webhook_messages (id, account_id, livemode, event_id, endpoint_id, event_type, status, next_attempt_at)
+    select relais_new_id('msg'), e.account_id, e.livemode, e.id, w.id, e.type, 'pending', now()
+      from published e
+      join webhook_endpoints w
+        on w.account_id = e.account_id and w.livemode = e.livemode and w.enabled and w.deleted_at is null
+       and (e.app_id is null or w.app_id is null or w.app_id = e.app_id)
+       and relais_event_type_matches(w.event_types, e.type)
+    returning 1
+  )`;
 
 /** One message the scope can see (through its endpoint's app). */
 export async function findMessage(db: Queryable, scope: WebhookScope, id: string, forUpdate = false): Promise<MessageRow | undefined> {
