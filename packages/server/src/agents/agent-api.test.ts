@@ -132,6 +132,53 @@ describe("agent API", () => {
       expect(detail.body.telemetry.counters).toEqual({ orders: 3, webhooks: 2 });
     });
 
+    it("merges changes like the full path on the one-statement path: counters, restarts, samples, audited delivery", async () => {
+      const agent = await newAgent();
+      const telemetry = (since: string, counters: Record<string, number>) => ({ changes: { telemetry: { since, counters } } });
+      const first = await heartbeat(agent.agent_secret, beat(agent.instance_uid, 2, telemetry("2025-06-01T08:00:00Z", { orders: 1, webhooks: 4 })));
+      expect(first.body).toEqual({ next_heartbeat_in_s: 60, report_full_state: false, commands: [] });
+      await heartbeat(agent.agent_secret, beat(agent.instance_uid, 3, telemetry("2025-06-01T08:00:00Z", { orders: 2 })));
+      const counters = async () =>
+        (await server.request<{ telemetry: { counters: Record<string, number>; since: string } }>("GET", `/v1/plugins/${agent.instance_uid}`)).body.telemetry;
+      expect(await counters()).toMatchObject({ counters: { orders: 2, webhooks: 4 }, since: "2025-06-01T08:00:00Z" });
+      // A new `since` means the plugin restarted its counters: they replace the known ones.
+      await heartbeat(agent.agent_secret, beat(agent.instance_uid, 4, telemetry("2025-06-02T08:00:00Z", { orders: 1 })));
+      expect(await counters()).toMatchObject({ counters: { orders: 1 }, since: "2025-06-02T08:00:00Z" });
+      // A config change and an unhealthy report land too; every accepted heartbeat leaves one sample.
+      const unhealthy = beat(agent.instance_uid, 5, {
+        changes: { effective_config: { mode: "live" } },
+        health: { healthy: false, errors: [{ message: "db down", code: "db", count: 3, last_at: "2025-06-02T08:01:00Z" }], webhook_fail_rate: 0.5 },
+      });
+      expect((await heartbeat(agent.agent_secret, unhealthy)).status).toBe(200);
+      const { rows: samples } = await server.db.query<{ sequence_num: string; error_count: number; healthy: boolean; counters: Record<string, number> }>(
+        "select sequence_num, error_count, healthy, counters from plugin_telemetry_samples where instance_id = $1 order by id",
+        [agent.instance_uid],
+      );
+      expect(samples.map((sample) => [Number(sample.sequence_num), sample.error_count, sample.healthy, sample.counters])).toEqual([
+        [1, 0, true, {}],
+        [2, 0, true, { orders: 1, webhooks: 4 }],
+        [3, 0, true, { orders: 2, webhooks: 4 }],
+        [4, 0, true, { orders: 1 }],
+        [5, 3, false, { orders: 1 }],
+      ]);
+      const { rows: instance } = await server.db.query<{ effective_config: unknown; healthy: boolean; last_sequence_num: string }>(
+        "select effective_config, healthy, last_sequence_num from plugin_instances where id = $1",
+        [agent.instance_uid],
+      );
+      expect(instance[0]).toMatchObject({ effective_config: { mode: "live" }, healthy: false });
+      expect(Number(instance[0]?.last_sequence_num)).toBe(5);
+
+      // A command goes out signed, audited once as delivered, and again until acked.
+      const created = await server.request("POST", `/v1/plugins/${agent.instance_uid}/commands`, { body: { type: "cache.flush", params: {} } });
+      const delivered = await heartbeat(agent.agent_secret, beat(agent.instance_uid, 6));
+      expect(delivered.body.commands).toEqual([expect.objectContaining({ id: created.body.id, type: "cache.flush", signature: expect.any(String) })]);
+      expect((await heartbeat(agent.agent_secret, beat(agent.instance_uid, 7))).body.commands).toHaveLength(1);
+      const audits = await server.request<{ data: Array<{ action: string; actor: { type: string } }> }>("GET", `/v1/audit_logs?target_id=${created.body.id}`);
+      expect(audits.body.data.filter((entry) => entry.action === "plugin_command.delivered")).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ type: "agent" }) }),
+      ]);
+    });
+
     it("asks for full state after a sequence gap", async () => {
       const agent = await newAgent();
       const gap = await heartbeat(agent.agent_secret, beat(agent.instance_uid, 3));

@@ -3,7 +3,7 @@ import type { Database, Queryable } from "../db/database.js";
 import type { RequestMeta } from "../http/api-router.js";
 import { ApiError, permissionDenied } from "../http/problem.js";
 import { recordAgentResult } from "./command-results.js";
-import { recordHeartbeat } from "./heartbeat-store.js";
+import { type DeliveredCommand, recordFastHeartbeat, recordHeartbeat } from "./heartbeat-store.js";
 import { resolveIncident } from "./incident-store.js";
 import { type InstanceRow, lockInstanceForHeartbeat } from "./instance-store.js";
 import { MISSED_HEARTBEATS } from "./monitor.js";
@@ -55,8 +55,10 @@ export class HeartbeatService {
     private readonly heartbeatIntervalS: number,
   ) {}
 
-  heartbeat(secret: string, body: HeartbeatRequest, request: RequestMeta): Promise<HeartbeatAnswer> {
+  async heartbeat(secret: string, body: HeartbeatRequest, request: RequestMeta): Promise<HeartbeatAnswer> {
     const secretHash = this.hasher.hash(secret);
+    const fast = await this.fastHeartbeat(secretHash, body, request);
+    if (fast) return this.answer(fast, false);
     return this.db.transaction(async (tx) => {
       // Also skips the commit's WAL flush wait: a lost heartbeat is a sequence gap (see the store).
       const instance = await lockInstanceForHeartbeat(tx, secretHash);
@@ -132,19 +134,59 @@ export class HeartbeatService {
           ip: request.ip,
         });
       }
-      return {
-        next_heartbeat_in_s: this.heartbeatIntervalS,
-        report_full_state: reportFullState,
-        commands: due.map((command) => ({
-          id: command.id,
-          type: command.type,
-          params: command.params,
-          issued_at: command.issued_at.toISOString(),
-          expires_at: command.expires_at.toISOString(),
-          signature: command.signature,
-        })),
-      };
+      return this.answer(due, reportFullState);
     });
+  }
+
+  private answer(due: DeliveredCommand[], reportFullState: boolean): HeartbeatAnswer {
+    return {
+      next_heartbeat_in_s: this.heartbeatIntervalS,
+      report_full_state: reportFullState,
+      commands: due.map((command) => ({
+        id: command.id,
+        type: command.type,
+        params: command.params,
+        issued_at: command.issued_at.toISOString(),
+        expires_at: command.expires_at.toISOString(),
+        signature: command.signature,
+      })),
+    };
+  }
+
+  /**
+   * The common heartbeat (next sequence number, `changes` or nothing, no final command
+   * outcomes) as one statement; undefined when the instance's row does not qualify, for the
+   * transaction below to handle it (and give the same answer it would have given).
+   */
+  private fastHeartbeat(secretHash: string, body: HeartbeatRequest, request: RequestMeta): Promise<DeliveredCommand[] | undefined> | undefined {
+    const changes = body.changes;
+    if (body.full_state || (changes?.commands ?? []).some((command) => command.status !== "running")) return undefined;
+    return recordFastHeartbeat(
+      this.db,
+      secretHash,
+      {
+        instanceId: body.instance_uid,
+        plugin: body.plugin,
+        env: body.env,
+        capabilities: body.capabilities,
+        healthy: body.health.healthy,
+        health: body.health,
+        effectiveConfigHash: body.effective_config_hash,
+        ...(changes?.effective_config === undefined ? {} : { effectiveConfig: changes.effective_config }),
+        ...(changes?.config_status === undefined ? {} : { configStatus: changes.config_status }),
+        ...(changes?.telemetry === undefined ? {} : { telemetry: changes.telemetry }),
+        sequenceNum: body.sequence_num,
+        heartbeatIntervalS: this.heartbeatIntervalS,
+        sample: {
+          healthy: body.health.healthy,
+          errors: body.health.errors,
+          errorCount: body.health.errors.reduce((sum, error) => sum + error.count, 0),
+          webhookFailRate: body.health.webhook_fail_rate,
+        },
+        request,
+      },
+      body.capabilities.commands,
+    );
   }
 
   // Final statuses in a state report count as acks (section 4); the agent still sends the ack.

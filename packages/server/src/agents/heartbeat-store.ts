@@ -103,3 +103,112 @@ export async function recordHeartbeat(
   );
   return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
+
+/** What the one-statement heartbeat writes: the instance's report, merged over its row in SQL. */
+export interface FastHeartbeatWrite extends Omit<HeartbeatWrite, "effectiveConfig" | "configStatus" | "telemetrySince" | "telemetryCounters" | "stateKnown" | "reportFullState"> {
+  instanceId: string;
+  /** Present: replaces the known value (which may become null); absent: keeps it. */
+  effectiveConfig?: Record<string, unknown> | null;
+  configStatus?: Record<string, unknown> | null;
+  /** Present: counters merge over the known ones, or replace them when `since` changed. */
+  telemetry?: { since: string; counters: Record<string, number> };
+  sample: Omit<TelemetrySample, "counters">;
+  request: { requestId: string; ip: string | null };
+}
+
+/**
+ * The common heartbeat in one statement, with no transaction around it: an active instance
+ * whose state the server knows, reporting the next sequence number with `changes` (or nothing)
+ * and no final command outcomes. The statement checks those conditions on the row itself, merges
+ * the report over it (counters restart when `since` changes, as `applyChanges` does), appends the
+ * sample with the merged counters, hands out due commands (audited) like {@link recordHeartbeat},
+ * and skips the WAL flush wait of its commit. Returns undefined, having changed nothing, when the
+ * row does not qualify: the caller takes the full path.
+ */
+export async function recordFastHeartbeat(
+  db: Queryable,
+  secretHash: string,
+  write: FastHeartbeatWrite,
+  acceptedTypes: readonly string[],
+): Promise<DeliveredCommand[] | undefined> {
+  const { rows } = await db.query<{ updated: number; commands: DeliveredCommand[] | null }>(
+    `with settings as (select set_config('synchronous_commit', 'off', true)),
+     instance as (
+       update plugin_instances i
+          set plugin_name = $3, plugin_version = $4, platform = $5, env = $6, capabilities = $7, healthy = $8, health = $9,
+              effective_config_hash = $10,
+              effective_config = case when $11::boolean then $12::jsonb else i.effective_config end,
+              config_status = case when $13::boolean then $14::jsonb else i.config_status end,
+              telemetry_since = case when $15::boolean then $16::text else i.telemetry_since end,
+              telemetry_counters = case when not $15::boolean then i.telemetry_counters
+                                        when i.telemetry_since is distinct from $16::text then $17::jsonb
+                                        else i.telemetry_counters || $17::jsonb end,
+              last_sequence_num = $18, heartbeat_interval_s = $19, last_seen_at = now(), updated_at = now()
+        where i.secret_hash = $1 and i.id = $2 and i.status = 'active' and i.state_known and not i.report_full_state
+          and i.last_sequence_num = $18::bigint - 1 and (select count(*) from settings) = 1
+        returning i.id, i.account_id, i.livemode, i.telemetry_counters),
+     sample as (
+       insert into plugin_telemetry_samples
+         (instance_id, account_id, livemode, sequence_num, healthy, error_count, errors, webhook_fail_rate, counters)
+       select id, account_id, livemode, $18, $8, $20::int, $21::jsonb, $22::float8, telemetry_counters from instance),
+     due as (
+       select c.id, c.status as previous_status from plugin_commands c
+        where c.instance_id = (select id from instance) and c.status in ('pending', 'delivered') and c.expires_at > now()
+          and c.type = any($23::text[])
+        order by c.id limit $24
+        for update),
+     delivered as (
+       update plugin_commands c
+          set status = 'delivered', delivered_at = coalesce(c.delivered_at, now()), delivery_count = c.delivery_count + 1, updated_at = now()
+         from due where c.id = due.id
+       returning ${COMMAND_COLUMNS}, due.previous_status),
+     audited as (
+       insert into audit_logs (id, account_id, livemode, actor_type, actor_id, action, target_id, before, after, request_id, ip)
+       select relais_new_id('aud'), d.account_id, d.livemode, 'agent', d.instance_id, 'plugin_command.delivered', d.id,
+              '{"status":"pending"}'::jsonb, '{"status":"delivered"}'::jsonb, $25, $26
+         from delivered d where d.previous_status = 'pending')
+     select (select count(*) from instance)::int as updated, (select json_agg(d order by d.id) from delivered d) as commands`,
+    [
+      secretHash,
+      write.instanceId,
+      write.plugin.name,
+      write.plugin.version,
+      write.plugin.platform,
+      JSON.stringify(write.env),
+      JSON.stringify(write.capabilities),
+      write.healthy,
+      JSON.stringify(write.health),
+      write.effectiveConfigHash,
+      write.effectiveConfig !== undefined,
+      write.effectiveConfig === undefined || write.effectiveConfig === null ? null : JSON.stringify(write.effectiveConfig),
+      write.configStatus !== undefined,
+      write.configStatus === undefined || write.configStatus === null ? null : JSON.stringify(write.configStatus),
+      write.telemetry !== undefined,
+      write.telemetry?.since ?? null,
+      JSON.stringify(write.telemetry?.counters ?? {}),
+      write.sequenceNum,
+      write.heartbeatIntervalS,
+      write.sample.errorCount,
+      JSON.stringify(write.sample.errors),
+      write.sample.webhookFailRate,
+      acceptedTypes,
+      MAX_COMMANDS_PER_HEARTBEAT,
+      write.request.requestId,
+      write.request.ip,
+    ],
+  );
+  const row = rows[0];
+  if (!row || row.updated === 0) return undefined;
+  // json_agg gives timestamps as text: the same rows as recordHeartbeat's, with dates.
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return (row.commands ?? []).map((command) => ({
+    ...command,
+    issued_at: new Date(command.issued_at),
+    expires_at: new Date(command.expires_at),
+    delivered_at: date(command.delivered_at),
+    completed_at: date(command.completed_at),
+    acked_at: date(command.acked_at),
+    created_at: new Date(command.created_at),
+    updated_at: new Date(command.updated_at),
+  }));
+}
