@@ -67,6 +67,20 @@ export { AccountResource, type Account } from "./resources/account.js";
 export { AuditLogs, type AuditLog, type AuditLogListParams } from "./resources/audit-logs.js";
 export { Incidents, type Incident, type IncidentListParams } from "./resources/incidents.js";
 export {
+  HealingRules,
+  OpsPolicies,
+  type HealingAction,
+  type HealingDecision,
+  type HealingDecisionList,
+  type HealingRule,
+  type HealingRuleCreateParams,
+  type HealingRuleMatch,
+  type HealingRuleUpdateParams,
+  type OpsPolicy,
+  type OpsPolicyDocument,
+  type OpsPolicyReplaceParams,
+} from "./resources/healing.js";
+export {
   Interop,
   InteropConnectors,
   InteropEvents,

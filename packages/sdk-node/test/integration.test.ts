@@ -124,4 +124,22 @@ describe("SDK against a real server", () => {
     expect((await relais.interop.connectors.update(connector.id, { enabled: false })).enabled).toBe(false);
     expect(await relais.interop.connectors.del(connector.id)).toMatchObject({ deleted: true });
   });
+  it("manages healing rules and the ops policy", async () => {
+    const rule = await relais.healingRules.create({
+      name: "Reconnect the database",
+      match: { error_codes: ["db.connection"], message_pattern: "SQLSTATE\\[HY000\\]" },
+      action: { type: "config", params: { database: { retries: 3 } } },
+      confidence: 0.9,
+    });
+    expect(rule).toMatchObject({ object: "healing_rule", auto_apply: false, enabled: true });
+    expect((await relais.healingRules.update(rule.id, { auto_apply: true })).auto_apply).toBe(true);
+    expect((await relais.healingRules.list()).data.map((item) => item.id)).toContain(rule.id);
+    const refused = relais.healingRules.create({ name: "backreference", match: { message_pattern: "(a)\\1" }, action: { type: "notify" }, confidence: 0.5 });
+    await expect(refused).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ path: "body.match.message_pattern", code: "invalid_pattern" })] });
+
+    expect((await relais.opsPolicy.retrieve()).policy.min_confidence).toBe(0.85);
+    const replaced = await relais.opsPolicy.replace({ policy: { kill_switch: true } });
+    expect(replaced.policy).toMatchObject({ kill_switch: true, min_confidence: 0.85, approvals: { update: 2 } });
+    await expect(relais.incidents.decisions("inc_00000000000000000000000000")).rejects.toBeInstanceOf(NotFoundError);
+  });
 });

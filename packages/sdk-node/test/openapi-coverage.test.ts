@@ -58,6 +58,13 @@ const sdkCalls: Record<string, (client: Relais) => Promise<unknown>> = {
   "interop.events.retrieve": (c) => c.interop.events.retrieve(ID),
   "interop.events.retry": (c) => c.interop.events.retry(ID),
   "interop.stats": (c) => c.interop.stats(),
+  "incidents.decisions": (c) => c.incidents.decisions(ID),
+  "healingRules.create": (c) => c.healingRules.create({ name: "r", match: {}, action: { type: "notify" }, confidence: 0.5 }),
+  "healingRules.retrieve": (c) => c.healingRules.retrieve(ID),
+  "healingRules.update": (c) => c.healingRules.update(ID, { enabled: false }),
+  "healingRules.list": (c) => c.healingRules.list(),
+  "opsPolicy.retrieve": (c) => c.opsPolicy.retrieve(),
+  "opsPolicy.replace": (c) => c.opsPolicy.replace({ policy: { kill_switch: true } }),
 };
 
 // Operational endpoints, the agent protocol (served to @relais/plugin-agent) and the platforms'

@@ -44,6 +44,10 @@ describe("SDK types against the server's OpenAPI document", () => {
     fits<Sdk.InteropEvent>(sample<Schemas["InteropEvent"]>());
     fits<Sdk.InteropEventWithDelivery>(sample<Schemas["InteropEventWithDelivery"]>());
     fits<Sdk.InteropStats>(sample<Schemas["InteropStats"]>());
+    fits<Sdk.HealingRule>(sample<Schemas["HealingRule"]>());
+    fits<Sdk.HealingDecision>(sample<Schemas["HealingDecision"]>());
+    fits<Sdk.HealingDecisionList>(sample<Schemas["HealingDecisionList"]>());
+    fits<Sdk.OpsPolicyDocument>(sample<Schemas["OpsPolicyDocument"]>());
   });
 
   it("sends only request bodies the server accepts", () => {
@@ -79,6 +83,12 @@ describe("SDK types against the server's OpenAPI document", () => {
     // `Mapping` from @relais/interop-mappings is an interface, which has none.
     fits<Schemas["InteropMappingRequest"]["mapping"]>(sample<Sdk.InteropMappingParams["mapping"] & Record<string, unknown>>());
     noExtraFields<Sdk.InteropMappingParams, Schemas["InteropMappingRequest"]>(true);
+    fits<Schemas["CreateHealingRuleRequest"]>(sample<Sdk.HealingRuleCreateParams>());
+    noExtraFields<Sdk.HealingRuleCreateParams, Schemas["CreateHealingRuleRequest"]>(true);
+    fits<Schemas["UpdateHealingRuleRequest"]>(sample<Sdk.HealingRuleUpdateParams>());
+    noExtraFields<Sdk.HealingRuleUpdateParams, Schemas["UpdateHealingRuleRequest"]>(true);
+    fits<Schemas["ReplaceOpsPolicyRequest"]>(sample<Sdk.OpsPolicyReplaceParams>());
+    noExtraFields<Sdk.OpsPolicyReplaceParams, Schemas["ReplaceOpsPolicyRequest"]>(true);
   });
 
   it("sends only list filters the server accepts", () => {

@@ -13,6 +13,7 @@ import type { ServerConfig } from "./config.js";
 import type { ServerKeys } from "./crypto/keys.js";
 import type { Database } from "./db/database.js";
 import { ApiRouter } from "./http/api-router.js";
+import { registerHealing } from "./healing/index.js";
 import { registerInterop } from "./interop/index.js";
 import { createJwtVerifier, type JwtVerifier } from "./http/auth/jwt.js";
 import { createOpenApiRegistry } from "./http/openapi.js";
@@ -61,6 +62,7 @@ export function buildApi(deps: ApiDependencies): Api {
     deliverer: deps.webhookDeliverer,
   });
   const agentRouter = registerAgents(api, registry, { db: deps.db, keys: deps.keys, settings: deps.config.agents });
+  registerHealing(api, deps.db);
   const ingestRouter = registerInterop(api, registry, {
     db: deps.db,
     secretKey: deps.keys.secretEncryption,

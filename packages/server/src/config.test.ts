@@ -39,6 +39,7 @@ describe("loadConfig", () => {
       },
       agents: { heartbeatIntervalS: 120, bodyLimitBytes: 1_048_576, monitorIntervalS: 30 },
       interop: { publicUrl: undefined, bodyLimitBytes: 5_242_880, connectorCacheMs: 5_000 },
+      decisionService: undefined,
     });
   });
 

@@ -145,6 +145,22 @@ export const configSchema = z.object({
     .max(60_000)
     .default(5_000)
     .describe("How long an API process reuses a connector (and its opened secret) for ingest; changes made elsewhere apply after this."),
+  RELAIS_DECISION_URL: httpUrl
+    .optional()
+    .describe("Self-healing decision service: incidents are POSTed there (signed) for an action; unset or failing, healing rules and heuristics decide."),
+  RELAIS_DECISION_SECRET: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, { error: "must be a whsec_ secret (Standard Webhooks)" })
+    .optional()
+    .describe("Signs the requests to RELAIS_DECISION_URL (Standard Webhooks headers); required with it."),
+  RELAIS_DECISION_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(100)
+    .max(30_000)
+    .default(2_000)
+    .describe("How long the decision service may take before the rules decide instead."),
 });
 
 // Rules that span several variables, checked after each one parsed on its own.
@@ -161,6 +177,9 @@ function crossChecks(value: z.output<typeof configSchema>): Array<{ name: string
     for (const name of ["RELAIS_JWT_ISSUER", "RELAIS_JWT_AUDIENCE"] as const) {
       if (!value[name]) problems.push({ name, message: "is required when a JWKS is configured" });
     }
+  }
+  if (value.RELAIS_DECISION_URL && !value.RELAIS_DECISION_SECRET) {
+    problems.push({ name: "RELAIS_DECISION_SECRET", message: "is required with RELAIS_DECISION_URL (requests to it are signed)" });
   }
   return problems;
 }
@@ -187,6 +206,8 @@ export interface ServerConfig {
   agents: AgentConfig;
   webhooks: WebhookConfig;
   interop: InteropConfig;
+  /** The self-healing decision service, when configured. */
+  decisionService: { url: string; secret: string; timeoutMs: number } | undefined;
 }
 
 /** Interop ingest settings. */
@@ -305,10 +326,14 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       bodyLimitBytes: value.RELAIS_INTEROP_BODY_LIMIT_BYTES,
       connectorCacheMs: value.RELAIS_INTEROP_CONNECTOR_CACHE_MS,
     },
+    decisionService:
+      value.RELAIS_DECISION_URL && value.RELAIS_DECISION_SECRET
+        ? { url: value.RELAIS_DECISION_URL, secret: value.RELAIS_DECISION_SECRET, timeoutMs: value.RELAIS_DECISION_TIMEOUT_MS }
+        : undefined,
   };
 }
 
-const secretVariables = new Set(["RELAIS_MASTER_KEY", "RELAIS_BOOTSTRAP_KEY", "DATABASE_URL"]);
+const secretVariables = new Set(["RELAIS_MASTER_KEY", "RELAIS_BOOTSTRAP_KEY", "DATABASE_URL", "RELAIS_DECISION_SECRET"]);
 
 function jwtConfig(value: z.output<typeof configSchema>): JwtConfig | undefined {
   const keys = value.RELAIS_JWT_JWKS_URL

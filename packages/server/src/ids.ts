@@ -19,6 +19,8 @@ export const idPrefixes = [
   "con",
   "map",
   "iev",
+  "hr",
+  "dec",
 ] as const;
 
 /** One of {@link idPrefixes}. */

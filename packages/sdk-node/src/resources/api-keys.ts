@@ -20,7 +20,9 @@ export type ApiKeyScope =
   | "plugins:read"
   | "plugins:write"
   | "interop:read"
-  | "interop:write";
+  | "interop:write"
+  | "healing:read"
+  | "healing:write";
 
 /** Request quotas of one key; `null` means no limit beyond the server-wide one. */
 export interface ApiKeyQuota {

@@ -703,6 +703,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/healing_rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List healing rules, newest first
+         * @description Requires the `healing:read` scope.
+         */
+        get: operations["listHealingRules"];
+        put?: never;
+        /**
+         * Create a healing rule: which incidents it answers and with what action
+         * @description Requires the `healing:write` scope.
+         */
+        post: operations["createHealingRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/healing_rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a healing rule
+         * @description Requires the `healing:read` scope.
+         */
+        get: operations["getHealingRule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a healing rule
+         * @description Requires the `healing:write` scope.
+         */
+        patch: operations["updateHealingRule"];
+        trace?: never;
+    };
+    "/v1/ops_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the ops policy (the defaults until one is set)
+         * @description Requires the `healing:read` scope.
+         */
+        get: operations["getOpsPolicy"];
+        /**
+         * Replace the ops policy; absent fields take their defaults
+         * @description Requires the `healing:write` scope.
+         */
+        put: operations["replaceOpsPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the decisions taken about an incident (source, action, confidence, explanation, policy verdict)
+         * @description Requires the `healing:read` scope.
+         */
+        get: operations["listIncidentDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/interop/mappings": {
         parameters: {
             query?: never;
@@ -1000,7 +1092,7 @@ export interface components {
             name: string;
             /** @description The first characters of the current secret, for telling keys apart. */
             prefix: string;
-            scopes: ("*" | "account:read" | "apps:read" | "apps:write" | "keys:read" | "keys:write" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "audit:read" | "plugins:read" | "plugins:write" | "interop:read" | "interop:write")[];
+            scopes: ("*" | "account:read" | "apps:read" | "apps:write" | "keys:read" | "keys:write" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "audit:read" | "plugins:read" | "plugins:write" | "interop:read" | "interop:write" | "healing:read" | "healing:write")[];
             /** @enum {string} */
             status: "active" | "expired" | "revoked";
             /** Format: date-time */
@@ -1028,7 +1120,7 @@ export interface components {
         };
         CreateApiKeyRequest: {
             name: string;
-            scopes: ("*" | "account:read" | "apps:read" | "apps:write" | "keys:read" | "keys:write" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "audit:read" | "plugins:read" | "plugins:write" | "interop:read" | "interop:write")[];
+            scopes: ("*" | "account:read" | "apps:read" | "apps:write" | "keys:read" | "keys:write" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "audit:read" | "plugins:read" | "plugins:write" | "interop:read" | "interop:write" | "healing:read" | "healing:write")[];
             /** Format: date-time */
             expires_at?: string | null;
             /** @description Limits for this key on top of the server-wide rate limit. */
@@ -1507,9 +1599,9 @@ export interface components {
             plugin_id: string;
             type: string;
             /** @enum {string} */
-            severity: "info" | "warning" | "critical";
+            severity: "low" | "medium" | "high" | "critical";
             /** @enum {string} */
-            status: "open" | "resolved";
+            status: "open" | "mitigating" | "resolved" | "escalated";
             summary: string;
             evidence: {
                 [key: string]: unknown;
@@ -1673,6 +1765,216 @@ export interface components {
             };
             /** Format: date-time */
             completed_at: string;
+        };
+        HealingRule: {
+            /** @example hr_01j9zk4m5q8h2c7x3v6t0b1n4r */
+            id: string;
+            /** @enum {string} */
+            object: "healing_rule";
+            livemode: boolean;
+            name: string;
+            match: components["schemas"]["HealingRuleMatch"];
+            action: components["schemas"]["HealingAction"];
+            /** @description 0 to 1; outcomes move it (a success raises it, a rollback lowers it). */
+            confidence: number;
+            auto_apply: boolean;
+            enabled: boolean;
+            successes: number;
+            failures: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        HealingRuleMatch: {
+            incident_types?: ("error_spike" | "webhook_failures" | "plugin_error" | "missed_heartbeats")[];
+            /** @description At least one reported error has one of these codes. */
+            error_codes?: string[];
+            /** @description RE2 syntax (linear time: no backreferences or lookaround), searched in the reported error messages and the incident summary. */
+            message_pattern?: string;
+            platforms?: string[];
+            plugins?: string[];
+        };
+        HealingAction: {
+            /** @enum {string} */
+            type: "config";
+            /** @description The config patch the agent applies. */
+            params: {
+                [key: string]: unknown;
+            };
+        } | {
+            /** @enum {string} */
+            type: "update";
+            params: {
+                version: string;
+            };
+        } | {
+            /** @enum {string} */
+            type: "rollback";
+            /** @default {} */
+            params?: Record<string, never>;
+        } | {
+            /** @enum {string} */
+            type: "notify";
+            /** @default {} */
+            params?: Record<string, never>;
+        };
+        CreateHealingRuleRequest: {
+            name: string;
+            match: components["schemas"]["HealingRuleMatch"];
+            action: components["schemas"]["HealingAction"];
+            confidence: number;
+            /**
+             * @description May a decision from this rule apply without a person, within the ops policy.
+             * @default false
+             */
+            auto_apply?: boolean;
+            /** @default true */
+            enabled?: boolean;
+        };
+        HealingRuleList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["HealingRule"][];
+            has_more: boolean;
+        };
+        UpdateHealingRuleRequest: {
+            name?: string;
+            match?: components["schemas"]["HealingRuleMatch"];
+            action?: components["schemas"]["HealingAction"];
+            confidence?: number;
+            /** @description May a decision from this rule apply without a person, within the ops policy. */
+            auto_apply?: boolean;
+            enabled?: boolean;
+        };
+        OpsPolicyDocument: {
+            /** @enum {string} */
+            object: "ops_policy";
+            livemode: boolean;
+            policy: components["schemas"]["OpsPolicy"];
+            /**
+             * Format: date-time
+             * @description null: never set, these are the defaults.
+             */
+            updated_at: string | null;
+        };
+        OpsPolicy: {
+            /** @description Stops every automatic action at once; decisions are still recorded. */
+            kill_switch: boolean;
+            /** @description Platforms where fixes may auto-apply; empty: all. */
+            allowed_platforms: string[];
+            /** @description Plugin names where fixes may auto-apply; empty: all. */
+            allowed_plugins: string[];
+            /**
+             * @description The most severe incident a fix may auto-apply for.
+             * @enum {string}
+             */
+            max_auto_severity: "low" | "medium" | "high" | "critical";
+            min_confidence: number;
+            canary_percent: number;
+            canary_duration_s: number;
+            /** @description UTC windows (days 0 = Sunday) in which fixes may auto-apply; empty: any time. */
+            maintenance_windows: {
+                days: number[];
+                start: string;
+                end: string;
+            }[];
+            /** @description Distinct operators who must approve each action type before it runs (0: none). */
+            approvals: {
+                config: number;
+                update: number;
+                rollback: number;
+            };
+        };
+        ReplaceOpsPolicyRequest: {
+            policy: components["schemas"]["OpsPolicyInput"];
+        };
+        OpsPolicyInput: {
+            /**
+             * @description Stops every automatic action at once; decisions are still recorded.
+             * @default false
+             */
+            kill_switch?: boolean;
+            /**
+             * @description Platforms where fixes may auto-apply; empty: all.
+             * @default []
+             */
+            allowed_platforms?: string[];
+            /**
+             * @description Plugin names where fixes may auto-apply; empty: all.
+             * @default []
+             */
+            allowed_plugins?: string[];
+            /**
+             * @description The most severe incident a fix may auto-apply for.
+             * @default medium
+             * @enum {string}
+             */
+            max_auto_severity?: "low" | "medium" | "high" | "critical";
+            /** @default 0.85 */
+            min_confidence?: number;
+            /** @default 10 */
+            canary_percent?: number;
+            /** @default 90 */
+            canary_duration_s?: number;
+            /**
+             * @description Distinct operators who must approve each action type before it runs (0: none).
+             * @default {
+             *       "config": 0,
+             *       "update": 2,
+             *       "rollback": 0
+             *     }
+             */
+            approvals?: {
+                /** @default 0 */
+                config?: number;
+                /** @default 2 */
+                update?: number;
+                /** @default 0 */
+                rollback?: number;
+            };
+            /**
+             * @description UTC windows (days 0 = Sunday) in which fixes may auto-apply; empty: any time.
+             * @default []
+             */
+            maintenance_windows?: {
+                days: number[];
+                start: string;
+                end: string;
+            }[];
+        };
+        HealingDecisionList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["HealingDecision"][];
+            /** @enum {boolean} */
+            has_more: false;
+        };
+        HealingDecision: {
+            /** @example dec_01j9zk4m5q8h2c7x3v6t0b1n4r */
+            id: string;
+            /** @enum {string} */
+            object: "healing_decision";
+            livemode: boolean;
+            incident_id: string;
+            /** @enum {string} */
+            source: "remote" | "rules" | "heuristic";
+            action: components["schemas"]["HealingAction"];
+            confidence: number;
+            explanation: string;
+            rule_id: string | null;
+            inputs: {
+                [key: string]: unknown;
+            };
+            /** @description Why the decision service's answer was not used (null when it was). */
+            remote_error: string | null;
+            verdict: {
+                auto_apply: boolean;
+                approvals_required: number;
+                reasons: string[];
+            };
+            /** Format: date-time */
+            created_at: string;
         };
         InteropMapping: {
             /** @example map_01j9zk4m5q8h2c7x3v6t0b1n4r */
@@ -5588,7 +5890,7 @@ export interface operations {
                 starting_after?: string;
                 /** @description Cursor: return items newer than this id. */
                 ending_before?: string;
-                status?: "open" | "resolved";
+                status?: "open" | "mitigating" | "resolved" | "escalated";
                 type?: string;
                 plugin_id?: string;
             };
@@ -5991,6 +6293,681 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentAckResponse"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHealingRules: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1 to 100). */
+                limit?: number;
+                /** @description Cursor: return items older than this id. */
+                starting_after?: string;
+                /** @description Cursor: return items newer than this id. */
+                ending_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealingRuleList"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createHealingRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry for 24 h: a replay returns the first response. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHealingRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealingRule"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHealingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The healing rule id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealingRule"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateHealingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The healing rule id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateHealingRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealingRule"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOpsPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpsPolicyDocument"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceOpsPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceOpsPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpsPolicyDocument"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIncidentDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The incident id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealingDecisionList"];
                 };
             };
             /** @description Invalid request, malformed JSON or bad parameters */

@@ -348,7 +348,7 @@ describe("agent API", () => {
       );
       expect(incidents.body.data).toHaveLength(1);
       const incident = incidents.body.data[0];
-      expect(incident).toMatchObject({ type: "missed_heartbeats", status: "open", severity: "warning", evidence: { heartbeat_interval_s: 60, missed_intervals: 4 } });
+      expect(incident).toMatchObject({ type: "missed_heartbeats", status: "open", severity: "medium", evidence: { heartbeat_interval_s: 60, missed_intervals: 4 } });
       expect(incident?.id).toMatch(/^inc_/);
       expect((await server.request("GET", `/v1/plugins/${agent.instance_uid}`)).body.status).toBe("offline");
       const command = await server.request<{ data: Array<{ status: string }> }>("GET", `/v1/plugins/${agent.instance_uid}/commands`);

@@ -1,6 +1,15 @@
 import type { Queryable } from "../db/database.js";
 import { type PageRequest, pageSql } from "../http/pagination.js";
 
+/** How bad an incident is, from `low` to `critical`. */
+export const INCIDENT_SEVERITIES = ["low", "medium", "high", "critical"] as const;
+/** One of {@link INCIDENT_SEVERITIES}. */
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+/** Where an incident is: `open` → `mitigating` (a fix under way) → `resolved` or `escalated` (to people). */
+export const INCIDENT_STATUSES = ["open", "mitigating", "resolved", "escalated"] as const;
+/** One of {@link INCIDENT_STATUSES}. */
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
 /** An incident as stored. */
 export type IncidentRow = {
   id: string;
@@ -9,8 +18,8 @@ export type IncidentRow = {
   app_id: string;
   instance_id: string;
   type: string;
-  severity: "info" | "warning" | "critical";
-  status: "open" | "resolved";
+  severity: IncidentSeverity;
+  status: IncidentStatus;
   summary: string;
   evidence: Record<string, unknown>;
   opened_at: Date;
@@ -22,8 +31,9 @@ export type IncidentRow = {
 const COLUMNS = "id, account_id, livemode, app_id, instance_id, type, severity, status, summary, evidence, opened_at, resolved_at, created_at, updated_at";
 
 /**
- * Opens an incident unless the instance already has an open one of this type (the partial unique
- * index decides, so concurrent monitors cannot open two). Returns it when it was opened.
+ * Opens an incident unless the instance already has an active one (open or mitigating) of this
+ * type (the partial unique index decides, so concurrent monitors cannot open two). Returns it
+ * when it was opened.
  */
 export async function openIncident(
   tx: Queryable,
@@ -32,7 +42,7 @@ export async function openIncident(
   const { rows } = await tx.query<IncidentRow>(
     `insert into incidents (id, account_id, livemode, app_id, instance_id, type, severity, status, summary, evidence, opened_at)
      values ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)
-     on conflict (instance_id, type) where status = 'open' do nothing
+     on conflict (instance_id, type) where status in ('open', 'mitigating') do nothing
      returning ${COLUMNS}`,
     [
       incident.id,
@@ -50,11 +60,11 @@ export async function openIncident(
   return rows[0];
 }
 
-/** Resolves the open incident of this type for an instance, if any, and returns it. */
+/** Resolves the active incident of this type for an instance, if any, and returns it. */
 export async function resolveIncident(tx: Queryable, instanceId: string, type: string): Promise<IncidentRow | undefined> {
   const { rows } = await tx.query<IncidentRow>(
     `update incidents set status = 'resolved', resolved_at = now(), updated_at = now()
-      where instance_id = $1 and type = $2 and status = 'open' returning ${COLUMNS}`,
+      where instance_id = $1 and type = $2 and status in ('open', 'mitigating') returning ${COLUMNS}`,
     [instanceId, type],
   );
   return rows[0];

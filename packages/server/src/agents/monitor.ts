@@ -41,8 +41,8 @@ export async function runAgentMonitor(db: Database, now: Date = new Date()): Pro
         app_id: instance.app_id,
         instance_id: instance.id,
         type: MISSED_HEARTBEATS,
-        // A plugin nobody can reach for 10 intervals or more is critical, otherwise a warning.
-        severity: missed >= 10 ? "critical" : "warning",
+        // A plugin nobody can reach for 10 intervals or more is critical, otherwise medium.
+        severity: missed >= 10 ? "critical" : "medium",
         summary: `${instance.plugin_name} (${instance.platform}) sent no heartbeat for ${silentS} s`,
         evidence: {
           last_seen_at: instance.last_seen_at?.toISOString() ?? null,

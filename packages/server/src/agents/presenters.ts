@@ -1,6 +1,6 @@
 import { z } from "../http/zod.js";
 import type { CommandRow } from "./command-store.js";
-import type { IncidentRow } from "./incident-store.js";
+import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, type IncidentRow } from "./incident-store.js";
 import type { InstanceRow, TelemetrySampleRow } from "./instance-store.js";
 import type { EnrolmentTokenRow } from "./token-store.js";
 
@@ -176,8 +176,8 @@ export const incidentSchema = z
     app_id: z.string(),
     plugin_id: z.string(),
     type: z.string(),
-    severity: z.enum(["info", "warning", "critical"]),
-    status: z.enum(["open", "resolved"]),
+    severity: z.enum(INCIDENT_SEVERITIES),
+    status: z.enum(INCIDENT_STATUSES),
     summary: z.string(),
     evidence: jsonObject,
     opened_at: dateTime,

@@ -1,3 +1,4 @@
+import { INCIDENT_STATUSES } from "./incident-store.js";
 import { appParams } from "../apps/routes.js";
 import type { ApiRouter } from "../http/api-router.js";
 import { pageRequest, paginationQuery, toListResponse } from "../http/pagination.js";
@@ -56,7 +57,7 @@ const listPluginsQuery = z.strictObject({
 const listCommandsQuery = z.strictObject({ ...paginationQuery, status: z.enum(commandStatuses).optional() });
 const listIncidentsQuery = z.strictObject({
   ...paginationQuery,
-  status: z.enum(["open", "resolved"]).optional(),
+  status: z.enum(INCIDENT_STATUSES).optional(),
   type: z.string().max(64).optional(),
   plugin_id: z.string().max(64).optional(),
 });

@@ -1,7 +1,4 @@
-import type { AuthContext } from "../http/auth/context.js";
-import type { InteropScope } from "./mappings/store.js";
+import { accountScope } from "../http/auth/account-scope.js";
 
-/** Which interop rows a caller may see. Mappings belong to the account; connectors also to an app. */
-export function interopScope(auth: AuthContext): InteropScope {
-  return { accountId: auth.accountId, livemode: auth.livemode };
-}
+/** Which interop mappings a caller may see: the account's, in its mode (connectors also narrow by app). */
+export const interopScope = accountScope;

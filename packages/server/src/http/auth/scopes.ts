@@ -15,6 +15,8 @@ export const scopes = [
   "plugins:write",
   "interop:read",
   "interop:write",
+  "healing:read",
+  "healing:write",
 ] as const;
 
 /** One of {@link scopes}. */
@@ -29,11 +31,11 @@ export type Role = (typeof roles)[number];
 /** What each role may do: the one place that maps roles to scopes. */
 export const roleScopes: Readonly<Record<Role, readonly Scope[]>> = {
   owner: ["*"],
-  developer: ["account:read", "apps:write", "keys:write", "webhooks:write", "events:write", "audit:read", "plugins:write", "interop:write"],
+  developer: ["account:read", "apps:write", "keys:write", "webhooks:write", "events:write", "audit:read", "plugins:write", "interop:write", "healing:read"],
   merchant_admin: ["account:read", "apps:read", "webhooks:read", "events:read", "audit:read", "plugins:read", "interop:read"],
   accountant: ["account:read", "apps:read", "events:read", "audit:read"],
-  support: ["account:read", "apps:read", "keys:read", "webhooks:read", "events:read", "plugins:read", "interop:read"],
-  ops: ["account:read", "apps:read", "keys:read", "webhooks:write", "events:read", "audit:read", "plugins:write", "interop:write"],
+  support: ["account:read", "apps:read", "keys:read", "webhooks:read", "events:read", "plugins:read", "interop:read", "healing:read"],
+  ops: ["account:read", "apps:read", "keys:read", "webhooks:write", "events:read", "audit:read", "plugins:write", "interop:write", "healing:write"],
 };
 
 /** True when `held` allows `needed`: `*` allows everything, `x:write` also allows `x:read`. */

@@ -1,11 +1,9 @@
 import type { Queryable } from "../../db/database.js";
+import type { AccountScope } from "../../http/auth/account-scope.js";
 import { type PageRequest, pageSql } from "../../http/pagination.js";
 
 /** Which interop rows a caller may see: one account, one mode. */
-export interface InteropScope {
-  accountId: string;
-  livemode: boolean;
-}
+export type InteropScope = AccountScope;
 
 /** A stored mapping at its current version. */
 export type MappingRow = {

@@ -1,0 +1,16 @@
+import type { Database } from "../db/database.js";
+import type { ApiRouter } from "../http/api-router.js";
+import { registerDecisionRoutes } from "./decisions/routes.js";
+import { registerPolicyRoutes } from "./policy/routes.js";
+import { registerRuleRoutes } from "./rules/routes.js";
+import { RuleService } from "./rules/service.js";
+
+export { DecisionEngine } from "./decisions/engine.js";
+export { runDetection, startDetection } from "./detection/job.js";
+
+/** Self-healing's operator routes: healing rules, the ops policy, and incident decisions. */
+export function registerHealing(api: ApiRouter, db: Database): void {
+  registerRuleRoutes(api, new RuleService(db));
+  registerPolicyRoutes(api, db);
+  registerDecisionRoutes(api, db);
+}
