@@ -33,6 +33,12 @@ describe("assess", () => {
     expect(assess([...noisy, sample(49)]).findings).toEqual([]);
   });
 
+  it("does not alarm on a noisy instance whose first samples happened to cluster", () => {
+    const clustered = [40, 41, 39, 42, 41].map((count) => sample(count));
+    expect(assess([...clustered, sample(50)]).findings).toEqual([]);
+    expect(assess([...clustered, sample(95)]).findings.map((finding) => finding.type)).toEqual(["error_spike"]);
+  });
+
   it("needs a baseline: no spike before minHistory samples", () => {
     expect(assess([sample(0), sample(0), sample(90)]).findings).toEqual([]);
   });

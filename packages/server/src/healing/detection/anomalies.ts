@@ -1,5 +1,5 @@
 import type { IncidentSeverity } from "../../agents/incident-store.js";
-import { modifiedZScore } from "./robust.js";
+import { median, modifiedZScore } from "./robust.js";
 
 /** One telemetry sample as detection reads it (oldest first in a list). */
 export interface SampleView {
@@ -58,7 +58,9 @@ function spikeOf(samples: readonly SampleView[], index: number, settings: Detect
   const sample = samples[index];
   const history = samples.slice(0, index).map((entry) => entry.error_count);
   if (!sample || history.length < settings.minHistory || sample.error_count < settings.minErrors) return undefined;
-  const robust = modifiedZScore(history, sample.error_count);
+  // Error counts are counts: even a steady instance varies by about √(its median) per interval
+  // (Poisson noise), which in MAD units is 0.6745·√median. Below that, the MAD is luck.
+  const robust = modifiedZScore(history, sample.error_count, { minMad: 0.6745 * Math.sqrt(Math.max(1, median(history))) });
   return robust.score >= settings.spikeScore ? { sample, history, robust } : undefined;
 }
 
@@ -71,7 +73,8 @@ function lastAll(samples: readonly SampleView[], n: number, test: (sample: Sampl
 /**
  * Looks at one instance's recent samples (oldest first) and says what is wrong now:
  * - `error_spike`: the latest interval's error count is at least `minErrors` and its modified
- *   z-score against the earlier samples (the instance's own history) is at least `spikeScore`;
+ *   z-score against the earlier samples (the instance's own history, the MAD floored at the
+ *   Poisson noise of the median count) is at least `spikeScore`;
  * - `webhook_failures`: the last `consecutive` samples report a webhook failure rate ≥ `webhookFailRate`;
  * - `plugin_error`: the latest sample carries an error with code `plugin.error`.
  * A type is clear when its condition has been false for the last `consecutive` samples.

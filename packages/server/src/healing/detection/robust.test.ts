@@ -28,6 +28,15 @@ describe("modifiedZScore", () => {
     expect(result.score).toBeCloseTo(12 / (1.253314 * (3 / 7)), 5);
   });
 
+  it("floors the MAD when asked, so a history that clustered by chance does not make outliers of ordinary values", () => {
+    const clustered = [40, 41, 39, 42, 41];
+    expect(modifiedZScore(clustered, 50).score).toBeGreaterThan(3.5);
+    const floored = modifiedZScore(clustered, 50, { minMad: 0.6745 * Math.sqrt(41) });
+    expect(floored.scale).toBe("floor");
+    expect(floored.score).toBeLessThan(3.5);
+    expect(modifiedZScore(clustered, 90, { minMad: 0.6745 * Math.sqrt(41) }).score).toBeGreaterThan(3.5);
+  });
+
   it("calls any rise over a perfectly flat history infinite, and a fall nothing", () => {
     expect(modifiedZScore([0, 0, 0], 1)).toMatchObject({ score: Number.POSITIVE_INFINITY, scale: "none" });
     expect(modifiedZScore([5, 5, 5], 2).score).toBe(0);

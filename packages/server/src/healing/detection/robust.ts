@@ -13,8 +13,8 @@ export interface RobustScore {
   median: number;
   /** Median absolute deviation of the history. */
   mad: number;
-  /** `mad`, or the mean-absolute-deviation fallback used when half the history is identical. */
-  scale: "mad" | "mean_absolute_deviation" | "none";
+  /** `mad`, or the mean-absolute-deviation fallback used when half the history is identical, or the caller's floor. */
+  scale: "mad" | "mean_absolute_deviation" | "floor" | "none";
 }
 
 /**
@@ -23,14 +23,19 @@ export interface RobustScore {
  * history do not hide the next one. When the MAD is 0 (most intervals had the same count, often
  * 0 errors), the mean absolute deviation stands in (scaled by 0.7979, its ratio to a standard
  * deviation); when that is 0 too, any rise is infinitely unusual and a fall is not at all.
+ * `minMad` floors the MAD (see `assess`, which floors it at the Poisson noise of the median count).
  *
  * @example
  * modifiedZScore([0, 1, 0, 2, 1, 0, 1], 40).score; // ≈ 26: far outside this plugin's normal
  */
-export function modifiedZScore(history: readonly number[], value: number): RobustScore {
+export function modifiedZScore(history: readonly number[], value: number, options: { minMad?: number } = {}): RobustScore {
   const center = median(history);
   const deviations = history.map((entry) => Math.abs(entry - center));
   const mad = median(deviations);
+  const floor = options.minMad ?? 0;
+  // A few samples can cluster by chance and make a tiny MAD: the caller's floor (the noise its
+  // data cannot avoid) keeps that from turning ordinary values into outliers.
+  if (floor > 0 && floor >= mad) return { score: (0.6745 * (value - center)) / floor, median: center, mad, scale: "floor" };
   if (mad > 0) return { score: (0.6745 * (value - center)) / mad, median: center, mad, scale: "mad" };
   const meanDeviation = deviations.reduce((sum, entry) => sum + entry, 0) / Math.max(1, deviations.length);
   if (meanDeviation > 0) return { score: (value - center) / (1.253314 * meanDeviation), median: center, mad, scale: "mean_absolute_deviation" };
