@@ -9,7 +9,7 @@ import { Events } from "./resources/events.js";
 import { EventTypes } from "./resources/event-types.js";
 import { WebhookEndpoints } from "./resources/webhook-endpoints.js";
 import { WebhookMessages } from "./resources/webhook-messages.js";
-import { HealingRules, OpsPolicies } from "./resources/healing.js";
+import { Healing, HealingRules, OpsPolicies } from "./resources/healing.js";
 import { Incidents } from "./resources/incidents.js";
 import { Interop } from "./resources/interop.js";
 import { Plugins } from "./resources/plugins.js";
@@ -65,6 +65,8 @@ export class Relais extends APIClient {
   readonly plugins: Plugins = new Plugins(this);
   /** Incidents the plugin control plane opened (read-only). */
   readonly incidents: Incidents = new Incidents(this);
+  /** Self-healing KPIs: incidents, time to detect, time to resolve, decisions. */
+  readonly healing: Healing = new Healing(this);
   /** Self-healing rules: which incidents get which fix. */
   readonly healingRules: HealingRules = new HealingRules(this);
   /** The ops policy: what self-healing may apply without a person. */

@@ -67,6 +67,7 @@ export { AccountResource, type Account } from "./resources/account.js";
 export { AuditLogs, type AuditLog, type AuditLogListParams } from "./resources/audit-logs.js";
 export { Incidents, type Incident, type IncidentListParams } from "./resources/incidents.js";
 export {
+  Healing,
   HealingRules,
   OpsPolicies,
   type HealingAction,
@@ -76,6 +77,9 @@ export {
   type HealingRuleCreateParams,
   type HealingRuleMatch,
   type HealingRuleUpdateParams,
+  type HealingDurationStats,
+  type HealingStats,
+  type HealingStatsParams,
   type OpsPolicy,
   type OpsPolicyDocument,
   type OpsPolicyReplaceParams,

@@ -141,5 +141,6 @@ describe("SDK against a real server", () => {
     const replaced = await relais.opsPolicy.replace({ policy: { kill_switch: true } });
     expect(replaced.policy).toMatchObject({ kill_switch: true, min_confidence: 0.85, approvals: { update: 2 } });
     await expect(relais.incidents.decisions("inc_00000000000000000000000000")).rejects.toBeInstanceOf(NotFoundError);
+    expect(await relais.healing.stats()).toMatchObject({ object: "healing_stats", opened: 0, decisions: { total: 0 } });
   });
 });

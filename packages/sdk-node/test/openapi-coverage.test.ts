@@ -64,6 +64,7 @@ const sdkCalls: Record<string, (client: Relais) => Promise<unknown>> = {
   "healingRules.update": (c) => c.healingRules.update(ID, { enabled: false }),
   "healingRules.list": (c) => c.healingRules.list(),
   "opsPolicy.retrieve": (c) => c.opsPolicy.retrieve(),
+  "healing.stats": (c) => c.healing.stats({ since: "2026-01-01T00:00:00Z" }),
   "opsPolicy.replace": (c) => c.opsPolicy.replace({ policy: { kill_switch: true } }),
 };
 

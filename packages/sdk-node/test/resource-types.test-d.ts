@@ -48,6 +48,7 @@ describe("SDK types against the server's OpenAPI document", () => {
     fits<Sdk.HealingDecision>(sample<Schemas["HealingDecision"]>());
     fits<Sdk.HealingDecisionList>(sample<Schemas["HealingDecisionList"]>());
     fits<Sdk.OpsPolicyDocument>(sample<Schemas["OpsPolicyDocument"]>());
+    fits<Sdk.HealingStats>(sample<Schemas["HealingStats"]>());
   });
 
   it("sends only request bodies the server accepts", () => {
@@ -118,5 +119,7 @@ describe("SDK types against the server's OpenAPI document", () => {
     noExtraFields<Sdk.InteropStatsParams, Query<"getInteropStats">>(true);
     fits<Query<"listInteropConnectors">>(sample<Sdk.ListParams>());
     fits<Query<"listInteropMappings">>(sample<Sdk.ListParams>());
+    fits<Query<"getHealingStats">>(sample<Sdk.HealingStatsParams>());
+    noExtraFields<Sdk.HealingStatsParams, Query<"getHealingStats">>(true);
   });
 });

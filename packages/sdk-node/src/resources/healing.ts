@@ -149,3 +149,45 @@ export class OpsPolicies extends APIResource {
     return this.client.put("/v1/ops_policy", { ...options, body: params });
   }
 }
+
+/** Counts and durations: mean and median in seconds, null when nothing was measured. */
+export interface HealingDurationStats {
+  count: number;
+  mean_seconds: number | null;
+  p50_seconds: number | null;
+}
+
+/** `GET /v1/healing/stats`: what detection and decisions did over a window. */
+export interface HealingStats {
+  object: "healing_stats";
+  since: string;
+  until: string;
+  /** Incidents opened in the window. */
+  opened: number;
+  resolved: number;
+  escalated: number;
+  /** Of those, still open or mitigating. */
+  active: number;
+  by_type: Record<string, number>;
+  /** From the first anomalous sample to the incident (MTTD). */
+  time_to_detect: HealingDurationStats;
+  /** From opening to resolution, for those resolved (MTTR). */
+  time_to_resolve: HealingDurationStats;
+  decisions: { total: number; auto_apply: number; by_source: Record<string, number> };
+}
+
+/** Query of `GET /v1/healing/stats` (default: the last 7 days). */
+export interface HealingStatsParams {
+  /** ISO 8601 start. */
+  since?: string;
+  /** ISO 8601 end, exclusive. */
+  until?: string;
+}
+
+/** `client.healing`: self-healing KPIs. */
+export class Healing extends APIResource {
+  /** Incidents, time to detect, time to resolve and decisions over a window. */
+  stats(params?: HealingStatsParams, options?: RequestOptions): APIPromise<HealingStats> {
+    return this.client.get("/v1/healing/stats", { ...options, query: params });
+  }
+}

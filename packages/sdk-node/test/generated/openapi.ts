@@ -795,6 +795,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/healing/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Self-healing KPIs over a window: incidents, time to detect, time to resolve, decisions
+         * @description Requires the `healing:read` scope.
+         */
+        get: operations["getHealingStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/interop/mappings": {
         parameters: {
             query?: never;
@@ -1975,6 +1995,42 @@ export interface components {
             };
             /** Format: date-time */
             created_at: string;
+        };
+        HealingStats: {
+            /** @enum {string} */
+            object: "healing_stats";
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            /** @description Incidents opened in the window. */
+            opened: number;
+            resolved: number;
+            escalated: number;
+            /** @description Of those, still open or mitigating. */
+            active: number;
+            by_type: {
+                [key: string]: number;
+            };
+            /** @description From the first anomalous sample to the incident (MTTD). */
+            time_to_detect: {
+                count: number;
+                mean_seconds: number | null;
+                p50_seconds: number | null;
+            };
+            /** @description From opening to resolution, for those resolved (MTTR). */
+            time_to_resolve: {
+                count: number;
+                mean_seconds: number | null;
+                p50_seconds: number | null;
+            };
+            decisions: {
+                total: number;
+                auto_apply: number;
+                by_source: {
+                    [key: string]: number;
+                };
+            };
         };
         InteropMapping: {
             /** @example map_01j9zk4m5q8h2c7x3v6t0b1n4r */
@@ -6968,6 +7024,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealingDecisionList"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHealingStats: {
+        parameters: {
+            query?: {
+                /** @description Start (default: 7 days before until). */
+                since?: string;
+                /** @description End, exclusive (default: now). */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealingStats"];
                 };
             };
             /** @description Invalid request, malformed JSON or bad parameters */

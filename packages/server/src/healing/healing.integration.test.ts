@@ -216,6 +216,35 @@ describe("self-healing: detection, rules, policy and decisions", () => {
     await expect(server.db.query("delete from healing_decisions")).rejects.toThrow(/append-only/);
   });
 
+  it("reports the KPIs: incidents, time to detect, time to resolve, decisions by source", async () => {
+    type Stats = {
+      opened: number;
+      resolved: number;
+      active: number;
+      by_type: Record<string, number>;
+      time_to_detect: { count: number; mean_seconds: number | null; p50_seconds: number | null };
+      time_to_resolve: { count: number; p50_seconds: number | null };
+      decisions: { total: number; auto_apply: number; by_source: Record<string, number> };
+    };
+    const stats = await server.request<Stats>("GET", "/v1/healing/stats");
+    expect(stats.status).toBe(200);
+    const incidents = (await server.request<{ data: Array<ApiObject & { status: string }> }>("GET", "/v1/incidents?limit=100")).body.data;
+    expect(stats.body.opened).toBe(incidents.length);
+    expect(stats.body.resolved).toBe(incidents.filter((incident) => incident.status === "resolved").length);
+    expect(stats.body.active).toBe(incidents.filter((incident) => incident.status === "open").length);
+    expect(stats.body.by_type).toEqual({ error_spike: incidents.length });
+    // Every detected incident carries its start: time to detect is measured for all of them.
+    expect(stats.body.time_to_detect.count).toBe(incidents.length);
+    expect(stats.body.time_to_detect.p50_seconds).toBeGreaterThanOrEqual(0);
+    expect(stats.body.time_to_resolve.count).toBe(stats.body.resolved);
+    expect(stats.body.decisions.total).toBe(incidents.length);
+    expect(stats.body.decisions.by_source).toEqual({ heuristic: 1, remote: 1, rules: incidents.length - 2 });
+    const empty = await server.request<Stats>("GET", "/v1/healing/stats?since=2020-01-01T00:00:00Z&until=2020-02-01T00:00:00Z");
+    expect(empty.body).toMatchObject({ opened: 0, time_to_detect: { count: 0, mean_seconds: null }, decisions: { total: 0, by_source: {} } });
+    const backwards = await server.request<ProblemDocument>("GET", "/v1/healing/stats?since=2021-01-01T00:00:00Z&until=2020-01-01T00:00:00Z");
+    expect(backwards.status).toBe(400);
+  });
+
   describe("rules and policy API", () => {
     it("accepts a pattern that would backtrack catastrophically elsewhere, and refuses what RE2 cannot run", async () => {
       const body = { name: "r", match: { message_pattern: "^(a+)+$" }, action: { type: "notify" }, confidence: 0.5 };

@@ -4,13 +4,15 @@ import { registerDecisionRoutes } from "./decisions/routes.js";
 import { registerPolicyRoutes } from "./policy/routes.js";
 import { registerRuleRoutes } from "./rules/routes.js";
 import { RuleService } from "./rules/service.js";
+import { registerStatsRoutes } from "./stats/routes.js";
 
 export { DecisionEngine } from "./decisions/engine.js";
 export { runDetection, startDetection } from "./detection/job.js";
 
-/** Self-healing's operator routes: healing rules, the ops policy, and incident decisions. */
+/** Self-healing's operator routes: healing rules, the ops policy, incident decisions and the KPIs. */
 export function registerHealing(api: ApiRouter, db: Database): void {
   registerRuleRoutes(api, new RuleService(db));
   registerPolicyRoutes(api, db);
   registerDecisionRoutes(api, db);
+  registerStatsRoutes(api, db);
 }

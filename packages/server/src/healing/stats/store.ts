@@ -1,0 +1,88 @@
+import type { Queryable } from "../../db/database.js";
+import type { AccountScope } from "../../http/auth/account-scope.js";
+
+/** Seconds: mean and median of a duration, null when nothing was measured. */
+export interface DurationStats {
+  count: number;
+  mean_seconds: number | null;
+  p50_seconds: number | null;
+}
+
+/** What self-healing did over a window. */
+export interface HealingStatsRow {
+  opened: number;
+  resolved: number;
+  escalated: number;
+  active: number;
+  by_type: Record<string, number>;
+  /** Time to detect: from the first anomalous sample to the incident (detected incidents only). */
+  time_to_detect: DurationStats;
+  /** Time to resolve: from opening to resolution (incidents resolved in the window). */
+  time_to_resolve: DurationStats;
+  decisions: { total: number; auto_apply: number; by_source: Record<string, number> };
+}
+
+const round = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
+
+/**
+ * Counts and durations over incidents opened in [since, until) (and decisions about them), in one
+ * account and mode: time to detect uses the `started_at` detection records in the evidence.
+ */
+export async function healingStats(db: Queryable, scope: AccountScope, since: Date, until: Date): Promise<HealingStatsRow> {
+  const { rows } = await db.query<{
+    opened: number;
+    resolved: number;
+    escalated: number;
+    active: number;
+    by_type: Record<string, number> | null;
+    ttd_count: number;
+    ttd_mean: number | null;
+    ttd_p50: number | null;
+    ttr_count: number;
+    ttr_mean: number | null;
+    ttr_p50: number | null;
+  }>(
+    `with window_incidents as (
+       select * from incidents where account_id = $1 and livemode = $2 and opened_at >= $3 and opened_at < $4
+     ), detect as (
+       select extract(epoch from (opened_at - (evidence->>'started_at')::timestamptz))::float8 as seconds
+         from window_incidents where evidence ? 'started_at'
+     ), resolve as (
+       select extract(epoch from (resolved_at - opened_at))::float8 as seconds from window_incidents where resolved_at is not null
+     )
+     select (select count(*) from window_incidents)::int as opened,
+            (select count(*) from window_incidents where status = 'resolved')::int as resolved,
+            (select count(*) from window_incidents where status = 'escalated')::int as escalated,
+            (select count(*) from window_incidents where status in ('open', 'mitigating'))::int as active,
+            (select json_object_agg(type, n) from (select type, count(*)::int as n from window_incidents group by type) t) as by_type,
+            (select count(*) from detect)::int as ttd_count,
+            (select avg(seconds) from detect) as ttd_mean,
+            (select percentile_cont(0.5) within group (order by seconds) from detect) as ttd_p50,
+            (select count(*) from resolve)::int as ttr_count,
+            (select avg(seconds) from resolve) as ttr_mean,
+            (select percentile_cont(0.5) within group (order by seconds) from resolve) as ttr_p50`,
+    [scope.accountId, scope.livemode, since, until],
+  );
+  const { rows: decisions } = await db.query<{ source: string; total: number; auto: number }>(
+    `select d.source, count(*)::int as total, count(*) filter (where (d.verdict->>'auto_apply')::boolean)::int as auto
+       from healing_decisions d join incidents i on i.id = d.incident_id
+      where i.account_id = $1 and i.livemode = $2 and i.opened_at >= $3 and i.opened_at < $4
+      group by d.source`,
+    [scope.accountId, scope.livemode, since, until],
+  );
+  const row = rows[0];
+  return {
+    opened: row?.opened ?? 0,
+    resolved: row?.resolved ?? 0,
+    escalated: row?.escalated ?? 0,
+    active: row?.active ?? 0,
+    by_type: row?.by_type ?? {},
+    time_to_detect: { count: row?.ttd_count ?? 0, mean_seconds: round(row?.ttd_mean ?? null), p50_seconds: round(row?.ttd_p50 ?? null) },
+    time_to_resolve: { count: row?.ttr_count ?? 0, mean_seconds: round(row?.ttr_mean ?? null), p50_seconds: round(row?.ttr_p50 ?? null) },
+    decisions: {
+      total: decisions.reduce((sum, entry) => sum + entry.total, 0),
+      auto_apply: decisions.reduce((sum, entry) => sum + entry.auto, 0),
+      by_source: Object.fromEntries(decisions.map((entry) => [entry.source, entry.total])),
+    },
+  };
+}
