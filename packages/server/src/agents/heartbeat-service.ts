@@ -3,7 +3,7 @@ import type { Database, Queryable } from "../db/database.js";
 import type { RequestMeta } from "../http/api-router.js";
 import { ApiError, permissionDenied } from "../http/problem.js";
 import { recordAgentResult } from "./command-results.js";
-import { type DeliveredCommand, recordFastHeartbeat, recordHeartbeat } from "./heartbeat-store.js";
+import { type DeliveredCommand, recordFastHeartbeat, recordHeartbeat, type TelemetrySample } from "./heartbeat-store.js";
 import { resolveIncident } from "./incident-store.js";
 import { type InstanceRow, lockInstanceForHeartbeat } from "./instance-store.js";
 import { MISSED_HEARTBEATS } from "./monitor.js";
@@ -29,6 +29,16 @@ interface KnownState {
   configStatus: Record<string, unknown> | null;
   since: string | null;
   counters: Record<string, number>;
+}
+
+/** The telemetry sample of a heartbeat's health report (its counters come from the merged state). */
+function sampleOf(health: HeartbeatRequest["health"]): Omit<TelemetrySample, "counters"> {
+  return {
+    healthy: health.healthy,
+    errors: health.errors,
+    errorCount: health.errors.reduce((sum, error) => sum + error.count, 0),
+    webhookFailRate: health.webhook_fail_rate,
+  };
 }
 
 /** Applies a `changes` report over the known state; counters merge unless `since` restarted them. */
@@ -112,13 +122,7 @@ export class HeartbeatService {
         },
         stale
           ? null
-          : {
-              healthy: body.health.healthy,
-              errors: body.health.errors,
-              errorCount: body.health.errors.reduce((sum, error) => sum + error.count, 0),
-              webhookFailRate: body.health.webhook_fail_rate,
-              counters: state.counters,
-            },
+          : { ...sampleOf(body.health), counters: state.counters },
         body.capabilities.commands,
       );
       for (const command of due.filter((row) => row.previous_status === "pending")) {
@@ -177,12 +181,7 @@ export class HeartbeatService {
         ...(changes?.telemetry === undefined ? {} : { telemetry: changes.telemetry }),
         sequenceNum: body.sequence_num,
         heartbeatIntervalS: this.heartbeatIntervalS,
-        sample: {
-          healthy: body.health.healthy,
-          errors: body.health.errors,
-          errorCount: body.health.errors.reduce((sum, error) => sum + error.count, 0),
-          webhookFailRate: body.health.webhook_fail_rate,
-        },
+        sample: sampleOf(body.health),
         request,
       },
       body.capabilities.commands,

@@ -37,6 +37,26 @@ const COMMAND_COLUMNS = `c.id, c.account_id, c.livemode, c.instance_id, c.type, 
   c.created_by_id, c.created_at, c.updated_at`;
 
 /**
+ * The CTEs `due` and `delivered` of a heartbeat: the unacked, unexpired commands of the instance
+ * `instanceId` (SQL) whose type the agent accepts (the text[] parameter numbered `typesParam`),
+ * oldest first, at most the next parameter's number of them, marked `delivered` and returned with
+ * the status each had before.
+ */
+function deliverDueCommands(instanceId: string, typesParam: number): string {
+  return `due as (
+       select c.id, c.status as previous_status from plugin_commands c
+        where c.instance_id = ${instanceId} and c.status in ('pending', 'delivered') and c.expires_at > now()
+          and c.type = any($${typesParam}::text[])
+        order by c.id limit $${typesParam + 1}
+        for update),
+     delivered as (
+       update plugin_commands c
+          set status = 'delivered', delivered_at = coalesce(c.delivered_at, now()), delivery_count = c.delivery_count + 1, updated_at = now()
+         from due where c.id = due.id
+       returning ${COMMAND_COLUMNS}, due.previous_status)`;
+}
+
+/**
  * Records an accepted heartbeat of a locked instance in one statement (one round trip): writes the
  * instance (an offline one becomes active), appends the telemetry sample unless `sample` is null
  * (a stale heartbeat), and marks `delivered` the unacked, unexpired commands whose type the agent
@@ -63,15 +83,8 @@ export async function recordHeartbeat(
        insert into plugin_telemetry_samples
          (instance_id, account_id, livemode, sequence_num, healthy, error_count, errors, webhook_fail_rate, counters)
        select $1, $2::text, $3::boolean, $16, $9, $20::int, $21::jsonb, $22::float8, $23::jsonb where $24::boolean),
-     due as (
-       select id, status as previous_status from plugin_commands
-        where instance_id = $1 and status in ('pending', 'delivered') and expires_at > now() and type = any($25::text[])
-        order by id limit $26
-        for update)
-     update plugin_commands c
-        set status = 'delivered', delivered_at = coalesce(c.delivered_at, now()), delivery_count = c.delivery_count + 1, updated_at = now()
-       from due where c.id = due.id
-     returning ${COMMAND_COLUMNS}, due.previous_status`,
+     ${deliverDueCommands("$1", 25)}
+     select * from delivered`,
     [
       instance.id,
       instance.account_id,
@@ -151,17 +164,7 @@ export async function recordFastHeartbeat(
        insert into plugin_telemetry_samples
          (instance_id, account_id, livemode, sequence_num, healthy, error_count, errors, webhook_fail_rate, counters)
        select id, account_id, livemode, $18, $8, $20::int, $21::jsonb, $22::float8, telemetry_counters from instance),
-     due as (
-       select c.id, c.status as previous_status from plugin_commands c
-        where c.instance_id = (select id from instance) and c.status in ('pending', 'delivered') and c.expires_at > now()
-          and c.type = any($23::text[])
-        order by c.id limit $24
-        for update),
-     delivered as (
-       update plugin_commands c
-          set status = 'delivered', delivered_at = coalesce(c.delivered_at, now()), delivery_count = c.delivery_count + 1, updated_at = now()
-         from due where c.id = due.id
-       returning ${COMMAND_COLUMNS}, due.previous_status),
+     ${deliverDueCommands("(select id from instance)", 23)},
      audited as (
        insert into audit_logs (id, account_id, livemode, actor_type, actor_id, action, target_id, before, after, request_id, ip)
        select relais_new_id('aud'), d.account_id, d.livemode, 'agent', d.instance_id, 'plugin_command.delivered', d.id,

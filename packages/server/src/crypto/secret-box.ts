@@ -47,3 +47,23 @@ export function decryptSecret(key: Uint8Array, sealed: string, context = ""): st
     throw new SecretDecryptionError("the secret does not open with this key and context");
   }
 }
+
+/** A sealed secret with the one it replaced, which stays valid until it expires (rotation grace). */
+export interface RotatingSealedSecret {
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: Date | null;
+}
+
+/**
+ * The secrets in use at `now`: the current one, and the previous one while its grace period runs.
+ *
+ * @throws {SecretDecryptionError} when a value does not open with this key and context.
+ */
+export function openRotatingSecret(key: Uint8Array, sealed: RotatingSealedSecret, context: string, now: Date = new Date()): string[] {
+  const secrets = [decryptSecret(key, sealed.secret_sealed, context)];
+  if (sealed.previous_secret_sealed && sealed.previous_secret_expires_at && sealed.previous_secret_expires_at > now) {
+    secrets.push(decryptSecret(key, sealed.previous_secret_sealed, context));
+  }
+  return secrets;
+}

@@ -8,6 +8,22 @@ import { type ApiObject, startTestServer, TEST_MASTER_KEY, type TestServer } fro
 import { reply, type ScriptedReceiver, startScriptedReceiver } from "./testing/receiver.js";
 
 type Message = ApiObject & { status: string; attempt_count: number };
+/** A worker-role server in this process on the test server's database (PostgreSQL only). */
+function startWorkerOn(server: TestServer, overrides: Record<string, string> = {}): Promise<RunningServer> {
+  return startServer(
+    loadConfig({
+      DATABASE_URL: server.databaseUrl ?? "",
+      RELAIS_MASTER_KEY: TEST_MASTER_KEY,
+      RELAIS_ROLE: "worker",
+      RELAIS_WEBHOOK_ALLOW_PRIVATE: "true",
+      RELAIS_WORKER_POLL_MS: "100",
+      PORT: "0",
+      LOG_LEVEL: "silent",
+      ...overrides,
+    }),
+  );
+}
+
 const onPostgres = Boolean(process.env.DATABASE_URL && process.env.DATABASE_URL !== "memory://");
 
 describe("per-endpoint limits, quota and automatic disabling", () => {
@@ -30,18 +46,7 @@ describe("per-endpoint limits, quota and automatic disabling", () => {
 
   /** A second worker process on the same database (PostgreSQL only). */
   async function extraWorker(overrides: Record<string, string> = {}): Promise<RunningServer> {
-    const worker = await startServer(
-      loadConfig({
-        DATABASE_URL: server.databaseUrl ?? "",
-        RELAIS_MASTER_KEY: TEST_MASTER_KEY,
-        RELAIS_ROLE: "worker",
-        RELAIS_WEBHOOK_ALLOW_PRIVATE: "true",
-        RELAIS_WORKER_POLL_MS: "100",
-        PORT: "0",
-        LOG_LEVEL: "silent",
-        ...overrides,
-      }),
-    );
+    const worker = await startWorkerOn(server, overrides);
     extraServers.push(worker);
     return worker;
   }
@@ -163,18 +168,7 @@ describe.runIf(onPostgres)("worker processes", () => {
   });
 
   async function startWorker(overrides: Record<string, string> = {}): Promise<RunningServer> {
-    const worker = await startServer(
-      loadConfig({
-        DATABASE_URL: server.databaseUrl ?? "",
-        RELAIS_MASTER_KEY: TEST_MASTER_KEY,
-        RELAIS_ROLE: "worker",
-        RELAIS_WEBHOOK_ALLOW_PRIVATE: "true",
-        RELAIS_WORKER_POLL_MS: "100",
-        PORT: "0",
-        LOG_LEVEL: "silent",
-        ...overrides,
-      }),
-    );
+    const worker = await startWorkerOn(server, overrides);
     workers.push(worker);
     return worker;
   }

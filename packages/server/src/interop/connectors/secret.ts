@@ -1,7 +1,7 @@
 import { PLATFORM_SCHEMES, type SourcePlatform } from "@relais/interop-mappings";
 import { generateStandardSecret, type WebhookScheme, WebhookVerificationError } from "@relais/webhook-verify";
 import { signSync } from "@relais/webhook-verify/node";
-import { decryptSecret, encryptSecret } from "../../crypto/secret-box.js";
+import { encryptSecret, openRotatingSecret } from "../../crypto/secret-box.js";
 import { ApiError } from "../../http/problem.js";
 import type { ConnectorRow } from "./store.js";
 
@@ -48,9 +48,5 @@ export function verifyingSecrets(
   connector: Pick<ConnectorRow, "id" | "secret_sealed" | "previous_secret_sealed" | "previous_secret_expires_at">,
   now: Date = new Date(),
 ): string[] {
-  const secrets = [decryptSecret(key, connector.secret_sealed, context(connector.id))];
-  if (connector.previous_secret_sealed && connector.previous_secret_expires_at && connector.previous_secret_expires_at > now) {
-    secrets.push(decryptSecret(key, connector.previous_secret_sealed, context(connector.id)));
-  }
-  return secrets;
+  return openRotatingSecret(key, connector, context(connector.id), now);
 }

@@ -5,7 +5,7 @@ import type { AuthContext } from "../../http/auth/context.js";
 import type { PageRequest } from "../../http/pagination.js";
 import { ApiError, notFound } from "../../http/problem.js";
 import { newId } from "../../ids.js";
-import { interopScope } from "../scope.js";
+import { accountScope } from "../../http/auth/account-scope.js";
 import { countConnectorsUsing, findMapping, insertMapping, listMappings, type MappingRow, saveMappingVersion } from "./store.js";
 
 /** 400 `invalid_mapping` listing every problem, each located inside the request body. */
@@ -35,7 +35,7 @@ export class MappingService {
   ) {}
 
   create(context: ChangeContext, document: unknown): Promise<MappingRow> {
-    const scope = interopScope(context.auth);
+    const scope = accountScope(context.auth);
     const fields = checked(document);
     return this.db.transaction(async (tx) => {
       const created = await insertMapping(tx, { id: newId("map"), account_id: scope.accountId, livemode: scope.livemode, ...fields });
@@ -46,7 +46,7 @@ export class MappingService {
 
   /** Saves a new version. A mapping in use by a connector keeps its platform. */
   async replace(context: ChangeContext, id: string, document: unknown): Promise<MappingRow> {
-    const scope = interopScope(context.auth);
+    const scope = accountScope(context.auth);
     const fields = checked(document);
     const saved = await this.db.transaction(async (tx) => {
       const before = await findMapping(tx, scope, id, { forUpdate: true });
@@ -63,12 +63,12 @@ export class MappingService {
   }
 
   async get(auth: AuthContext, id: string, version?: number): Promise<MappingRow> {
-    const mapping = await findMapping(this.db, interopScope(auth), id, { version });
+    const mapping = await findMapping(this.db, accountScope(auth), id, { version });
     if (!mapping) throw notFound(version === undefined ? "interop mapping" : `version ${version} of interop mapping`, id);
     return mapping;
   }
 
   list(auth: AuthContext, page: PageRequest): Promise<MappingRow[]> {
-    return listMappings(this.db, interopScope(auth), page);
+    return listMappings(this.db, accountScope(auth), page);
   }
 }

@@ -2,8 +2,6 @@ import type { Queryable } from "../../db/database.js";
 import type { AccountScope } from "../../http/auth/account-scope.js";
 import { type PageRequest, pageSql } from "../../http/pagination.js";
 
-/** Which interop rows a caller may see: one account, one mode. */
-export type InteropScope = AccountScope;
 
 /** A stored mapping at its current version. */
 export type MappingRow = {
@@ -62,7 +60,7 @@ export async function saveMappingVersion(
 /** One mapping of the scope, at its current version or at `version`; `forUpdate` locks it. */
 export async function findMapping(
   db: Queryable,
-  scope: InteropScope,
+  scope: AccountScope,
   id: string,
   options: { version?: number | undefined; forUpdate?: boolean } = {},
 ): Promise<MappingRow | undefined> {
@@ -83,7 +81,7 @@ export async function findMapping(
 }
 
 /** One page of the scope's mappings, newest first. */
-export async function listMappings(db: Queryable, scope: InteropScope, page: PageRequest): Promise<MappingRow[]> {
+export async function listMappings(db: Queryable, scope: AccountScope, page: PageRequest): Promise<MappingRow[]> {
   const tail = pageSql(page, "id", 3);
   const { rows } = await db.query<MappingRow>(
     `select ${COLUMNS} from interop_mappings where account_id = $1 and livemode = $2 ${tail.sql}`,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { decryptSecret, encryptSecret } from "../../crypto/secret-box.js";
+import { encryptSecret, openRotatingSecret } from "../../crypto/secret-box.js";
 import type { EndpointRow } from "./store.js";
 
 /** A new Standard Webhooks signing secret: `whsec_` and 24 random bytes in base64. */
@@ -19,10 +19,5 @@ export function signingSecrets(
   endpoint: Pick<EndpointRow, "secret_sealed" | "previous_secret_sealed" | "previous_secret_expires_at">,
   now: Date = new Date(),
 ): string[] {
-  const context = `webhook_endpoint:${endpointId}`;
-  const secrets = [decryptSecret(key, endpoint.secret_sealed, context)];
-  if (endpoint.previous_secret_sealed && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > now) {
-    secrets.push(decryptSecret(key, endpoint.previous_secret_sealed, context));
-  }
-  return secrets;
+  return openRotatingSecret(key, endpoint, `webhook_endpoint:${endpointId}`, now);
 }
