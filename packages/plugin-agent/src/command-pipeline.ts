@@ -78,6 +78,7 @@ async function execute(runtime: AgentRuntime, acks: AckSender, command: SignedCo
     handlers: runtime.handlers,
     snapshots: runtime.snapshots,
     effectiveConfig: runtime.state.effectiveConfig,
+    pluginVersion: runtime.plugin.version,
     instanceUid,
     signal: runtime.abort.signal,
     healthCheckTimeoutMs: runtime.healthCheckTimeoutMs,
@@ -97,6 +98,7 @@ function settle(runtime: AgentRuntime, record: CommandRecord, outcome: CommandOu
     runtime.state.effectiveConfig = outcome.effectiveConfig;
     runtime.changes.mark("effective_config");
   }
+  if (outcome.pluginVersion !== undefined) runtime.plugin = { ...runtime.plugin, version: outcome.pluginVersion };
   if (outcome.configStatus !== undefined) {
     runtime.state.configStatus = outcome.configStatus;
     runtime.changes.mark("config_status");

@@ -20,6 +20,7 @@ describe("runCommand", () => {
       handlers,
       snapshots,
       effectiveConfig,
+      pluginVersion: "1.0.0",
       instanceUid: "plg_1",
       signal: new AbortController().signal,
       healthCheckTimeoutMs: 1_000,
@@ -177,6 +178,34 @@ describe("runCommand", () => {
 
     const third = await runCommand(command("rollback", {}, "cmd_r3"), env(handlers, { v: 1 }));
     expect(third).toMatchObject({ status: "failed", error: { code: "no_snapshot" } });
+  });
+
+  it("reports the version an update installed, and the version before it after a rollback or a failed health check", async () => {
+    let version = "1.0.0";
+    let healthy = true;
+    const handlers: AgentHandlers = {
+      snapshot: () => ({ version }),
+      restore: (snapshot) => {
+        version = String((snapshot.data as JsonObject).version);
+      },
+      update: (params) => {
+        version = String(params.version);
+        return { pluginVersion: version };
+      },
+      healthCheck: () => healthy,
+    };
+    const updated = await runCommand(command("update", { version: "1.1.0" }, "cmd_up"), env(handlers));
+    expect(updated).toMatchObject({ status: "applied", pluginVersion: "1.1.0", details: { plugin_version: "1.1.0" } });
+    const rolledBack = await runCommand(command("rollback"), { ...env(handlers), pluginVersion: "1.1.0" });
+    expect(rolledBack).toMatchObject({ status: "applied", pluginVersion: "1.0.0" });
+    expect(version).toBe("1.0.0");
+
+    healthy = false;
+    const broken = await runCommand(command("update", { version: "2.0.0" }, "cmd_broken"), env(handlers));
+    expect(broken).toMatchObject({ status: "failed", pluginVersion: "1.0.0", details: { rolled_back: true } });
+    // Handlers that do not report a version leave it alone.
+    const silent = await runCommand(command("update", { version: "3.0.0" }, "cmd_silent"), env({ update: () => undefined }));
+    expect(silent.pluginVersion).toBeUndefined();
   });
 
   it("lets a rollback handler replace the default restore", async () => {

@@ -11,6 +11,8 @@ export interface RunEnvironment {
   handlers: AgentHandlers;
   snapshots: SnapshotStore;
   effectiveConfig: JsonObject;
+  /** The plugin version the agent reports now. */
+  pluginVersion: string;
   instanceUid: string;
   signal: AbortSignal;
   healthCheckTimeoutMs: number;
@@ -27,6 +29,8 @@ export interface CommandOutcome {
   configStatus?: ConfigStatus;
   /** Set when a snapshot was restored. */
   rolledBack?: { snapshotId: string; reason: RollbackReason };
+  /** Set when the plugin version changed (an update, or a restore of the state before one). */
+  pluginVersion?: string;
 }
 
 const BUILT_IN_TYPES = ["config", "update", "rollback", "restart"] as const;
@@ -89,7 +93,13 @@ async function runGuarded(
   if (takeSnapshot !== undefined && restore !== undefined) {
     try {
       const data = await takeSnapshot(kind);
-      snapshot = await env.snapshots.save({ commandId: command.id, kind, data, previousEffectiveConfig: env.effectiveConfig });
+      snapshot = await env.snapshots.save({
+        commandId: command.id,
+        kind,
+        data,
+        previousEffectiveConfig: env.effectiveConfig,
+        previousPluginVersion: env.pluginVersion,
+      });
     } catch (error) {
       // Without a way back, applying would be a gamble the server did not ask for.
       return failed("snapshot_failed", errorMessage(error));
@@ -107,9 +117,11 @@ async function runGuarded(
 
   const effectiveConfig = result.value?.effectiveConfig ?? offeredConfig;
   const hash = await configHash(effectiveConfig ?? env.effectiveConfig);
+  const pluginVersion = result.value?.pluginVersion;
   return {
-    ...applied({ ...result.value?.details, effective_config_hash: hash }),
+    ...applied({ ...result.value?.details, effective_config_hash: hash, ...(pluginVersion !== undefined ? { plugin_version: pluginVersion } : {}) }),
     ...(effectiveConfig !== undefined ? { effectiveConfig } : {}),
+    ...(pluginVersion !== undefined ? { pluginVersion } : {}),
   };
 }
 
@@ -134,6 +146,7 @@ async function undo(
     ...failure,
     details: { ...failure.details, rolled_back: true, snapshot_id: snapshot.id },
     rolledBack: { snapshotId: snapshot.id, reason },
+    ...restoredVersion(snapshot),
   };
 }
 
@@ -163,7 +176,12 @@ async function runRollback(command: SignedCommand, env: RunEnvironment): Promise
     }),
     effectiveConfig,
     rolledBack: { snapshotId: snapshot.id, reason: "rollback_command" },
+    ...restoredVersion(snapshot),
   };
+}
+
+function restoredVersion(snapshot: StoredSnapshot): Pick<CommandOutcome, "pluginVersion"> {
+  return snapshot.previousPluginVersion === undefined ? {} : { pluginVersion: snapshot.previousPluginVersion };
 }
 
 function context(command: SignedCommand, env: RunEnvironment, snapshot: StoredSnapshot | null): CommandContext {

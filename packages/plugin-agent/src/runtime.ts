@@ -20,7 +20,8 @@ export const DEFAULT_HEARTBEAT_S = 120;
  * and ack. One object, so each module stays a plain function of it.
  */
 export interface AgentRuntime {
-  readonly plugin: PluginInfo;
+  /** The version changes when an update or a rollback reports one (`HandlerResult.pluginVersion`). */
+  plugin: PluginInfo;
   readonly handlers: AgentHandlers;
   readonly env: Record<string, string | number | boolean>;
   readonly capabilities: Capabilities;

@@ -3,9 +3,11 @@ import type { DocumentStore } from "./document-store.js";
 import { isJsonObject, type JsonObject } from "./json.js";
 import type { Snapshot } from "./types.js";
 
-/** A snapshot plus the effective config that was in force when it was taken. */
+/** A snapshot plus the effective config and plugin version in force when it was taken. */
 export interface StoredSnapshot extends Snapshot {
   previousEffectiveConfig: JsonObject;
+  /** Absent in snapshots stored by agents before 0.2. */
+  previousPluginVersion?: string;
 }
 
 /** Snapshots kept on disk, newest last; a `rollback` pops the newest. */

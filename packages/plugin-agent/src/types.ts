@@ -25,6 +25,12 @@ export interface HandlerResult {
    * merges local defaults, say). Defaults to the offered `params.config` for `config` commands.
    */
   effectiveConfig?: JsonObject;
+  /**
+   * The plugin's version now running, when the command changed it (an `update` handler returns
+   * the version it installed). Later heartbeats report it, and a rollback of this command goes
+   * back to the version before it.
+   */
+  pluginVersion?: string;
 }
 
 /** Runs one command. Throwing (or rejecting) fails the command with the error's message. */

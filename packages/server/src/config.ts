@@ -131,7 +131,11 @@ export const configSchema = z.object({
   RELAIS_AGENT_MONITOR_INTERVAL_S: positiveInt("a number of seconds")
     .max(3_600, { error: "must be at most 3600" })
     .default(30)
-    .describe("How often a worker looks for silent plugin instances and expired commands."),
+    .describe("How often a worker looks for silent plugin instances and expired commands, and runs incident detection."),
+  RELAIS_AUTOPATCH_INTERVAL_S: positiveInt("a number of seconds")
+    .max(300, { error: "must be at most 300" })
+    .default(5)
+    .describe("How often a worker moves autopatch rollouts on (acks, health watches, next waves, rollbacks)."),
   RELAIS_PUBLIC_URL: httpUrl
     .optional()
     .describe("The server's public base URL, for the URLs it hands out (interop ingest URLs). Unset: taken from each request's Host."),
@@ -236,6 +240,7 @@ export interface AgentConfig {
   heartbeatIntervalS: number;
   bodyLimitBytes: number;
   monitorIntervalS: number;
+  autopatchIntervalS: number;
 }
 
 /** How JWTs are verified and read; present when a JWKS is configured. */
@@ -309,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       heartbeatIntervalS: value.RELAIS_AGENT_HEARTBEAT_S,
       bodyLimitBytes: value.RELAIS_AGENT_BODY_LIMIT_BYTES,
       monitorIntervalS: value.RELAIS_AGENT_MONITOR_INTERVAL_S,
+      autopatchIntervalS: value.RELAIS_AUTOPATCH_INTERVAL_S,
     },
     webhooks: {
       allowPrivate: value.RELAIS_WEBHOOK_ALLOW_PRIVATE,

@@ -21,6 +21,8 @@ export const idPrefixes = [
   "iev",
   "hr",
   "dec",
+  "apt",
+  "apa",
 ] as const;
 
 /** One of {@link idPrefixes}. */

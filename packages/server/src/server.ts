@@ -21,7 +21,7 @@ import { SharedRateCounter } from "./http/rate-counter.js";
 import { createLogger, type Logger } from "./logger.js";
 import { startMaintenance } from "./maintenance.js";
 import { createWebhookRuntime, type DeliveryOverrides } from "./webhooks/runtime.js";
-import { DecisionEngine, startDetection } from "./healing/index.js";
+import { startHealing } from "./healing/runtime.js";
 import { startAgentMonitor } from "./agents/monitor.js";
 
 /** A running Relais server. */
@@ -118,8 +118,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const stopMaintenance = startMaintenance(db, logger);
     await webhooks.start();
     const stopAgentMonitor = config.role === "api" ? () => {} : startAgentMonitor(db, logger, config.agents.monitorIntervalS * 1000);
-    const stopDetection =
-      config.role === "api" ? () => {} : startDetection(db, new DecisionEngine(db, config.decisionService), logger, config.agents.monitorIntervalS * 1000);
+    const stopHealing = startHealing(db, config, keys.secretEncryption, metrics.registry, logger);
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
@@ -135,7 +134,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         closing ??= (async () => {
           stopMaintenance();
           stopAgentMonitor();
-          stopDetection();
+          stopHealing();
           await Promise.all([closeHttpServer(server, config.shutdownTimeoutMs), webhooks.close()]);
           await rateCounter.close();
           if (ownsDb) await db.close();

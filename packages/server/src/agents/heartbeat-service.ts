@@ -17,6 +17,9 @@ export interface HeartbeatAnswer {
   commands: SignedCommand[];
 }
 
+/** The heartbeat interval asked of an instance in a rollout (`plugin_instances.fast_heartbeat_until`). */
+export const FAST_HEARTBEAT_S = 15;
+
 /** 401 for an unknown or revoked agent secret: the agent stops and tells its operator (section 10). */
 export function agentUnauthenticated(): ApiError {
   return new ApiError(401, "authentication_required", "Authentication required", "The agent credentials are unknown or revoked", undefined, {
@@ -68,7 +71,7 @@ export class HeartbeatService {
   async heartbeat(secret: string, body: HeartbeatRequest, request: RequestMeta): Promise<HeartbeatAnswer> {
     const secretHash = this.hasher.hash(secret);
     const fast = await this.fastHeartbeat(secretHash, body, request);
-    if (fast) return this.answer(fast, false);
+    if (fast) return this.answer(fast.commands, false, fast.fastHeartbeatUntil);
     return this.db.transaction(async (tx) => {
       // Also skips the commit's WAL flush wait: a lost heartbeat is a sequence gap (see the store).
       const instance = await lockInstanceForHeartbeat(tx, secretHash);
@@ -138,13 +141,15 @@ export class HeartbeatService {
           ip: request.ip,
         });
       }
-      return this.answer(due, reportFullState);
+      return this.answer(due, reportFullState, instance.fast_heartbeat_until);
     });
   }
 
-  private answer(due: DeliveredCommand[], reportFullState: boolean): HeartbeatAnswer {
+  private answer(due: DeliveredCommand[], reportFullState: boolean, fastUntil: Date | null): HeartbeatAnswer {
+    // An instance in a rollout heartbeats every FAST_HEARTBEAT_S: its health watch needs samples.
+    const fast = fastUntil !== null && fastUntil.getTime() > Date.now();
     return {
-      next_heartbeat_in_s: this.heartbeatIntervalS,
+      next_heartbeat_in_s: fast ? Math.min(this.heartbeatIntervalS, FAST_HEARTBEAT_S) : this.heartbeatIntervalS,
       report_full_state: reportFullState,
       commands: due.map((command) => ({
         id: command.id,
@@ -162,7 +167,11 @@ export class HeartbeatService {
    * outcomes) as one statement; undefined when the instance's row does not qualify, for the
    * transaction below to handle it (and give the same answer it would have given).
    */
-  private fastHeartbeat(secretHash: string, body: HeartbeatRequest, request: RequestMeta): Promise<DeliveredCommand[] | undefined> | undefined {
+  private fastHeartbeat(
+    secretHash: string,
+    body: HeartbeatRequest,
+    request: RequestMeta,
+  ): Promise<{ commands: DeliveredCommand[]; fastHeartbeatUntil: Date | null } | undefined> | undefined {
     const changes = body.changes;
     if (body.full_state || (changes?.commands ?? []).some((command) => command.status !== "running")) return undefined;
     return recordFastHeartbeat(

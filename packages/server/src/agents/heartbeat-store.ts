@@ -143,8 +143,8 @@ export async function recordFastHeartbeat(
   secretHash: string,
   write: FastHeartbeatWrite,
   acceptedTypes: readonly string[],
-): Promise<DeliveredCommand[] | undefined> {
-  const { rows } = await db.query<{ updated: number; commands: DeliveredCommand[] | null }>(
+): Promise<{ commands: DeliveredCommand[]; fastHeartbeatUntil: Date | null } | undefined> {
+  const { rows } = await db.query<{ updated: number; commands: DeliveredCommand[] | null; fast_heartbeat_until: Date | string | null }>(
     `with settings as (select set_config('synchronous_commit', 'off', true)),
      instance as (
        update plugin_instances i
@@ -159,7 +159,7 @@ export async function recordFastHeartbeat(
               last_sequence_num = $18, heartbeat_interval_s = $19, last_seen_at = now(), updated_at = now()
         where i.secret_hash = $1 and i.id = $2 and i.status = 'active' and i.state_known and not i.report_full_state
           and i.last_sequence_num = $18::bigint - 1 and (select count(*) from settings) = 1
-        returning i.id, i.account_id, i.livemode, i.telemetry_counters),
+        returning i.id, i.account_id, i.livemode, i.telemetry_counters, i.fast_heartbeat_until),
      sample as (
        insert into plugin_telemetry_samples
          (instance_id, account_id, livemode, sequence_num, healthy, error_count, errors, webhook_fail_rate, counters)
@@ -170,7 +170,8 @@ export async function recordFastHeartbeat(
        select relais_new_id('aud'), d.account_id, d.livemode, 'agent', d.instance_id, 'plugin_command.delivered', d.id,
               '{"status":"pending"}'::jsonb, '{"status":"delivered"}'::jsonb, $25, $26
          from delivered d where d.previous_status = 'pending')
-     select (select count(*) from instance)::int as updated, (select json_agg(d order by d.id) from delivered d) as commands`,
+     select (select count(*) from instance)::int as updated, (select json_agg(d order by d.id) from delivered d) as commands,
+            (select fast_heartbeat_until from instance) as fast_heartbeat_until`,
     [
       secretHash,
       write.instanceId,
@@ -204,7 +205,7 @@ export async function recordFastHeartbeat(
   if (!row || row.updated === 0) return undefined;
   // json_agg gives timestamps as text: the same rows as recordHeartbeat's, with dates.
   const date = (value: Date | string | null) => (value === null ? null : new Date(value));
-  return (row.commands ?? []).map((command) => ({
+  const commands = (row.commands ?? []).map((command) => ({
     ...command,
     issued_at: new Date(command.issued_at),
     expires_at: new Date(command.expires_at),
@@ -214,4 +215,5 @@ export async function recordFastHeartbeat(
     created_at: new Date(command.created_at),
     updated_at: new Date(command.updated_at),
   }));
+  return { commands, fastHeartbeatUntil: date(row.fast_heartbeat_until) };
 }

@@ -105,3 +105,17 @@ export async function listIncidents(db: Queryable, scope: IncidentScope, filter:
   );
   return rows;
 }
+
+/**
+ * Moves incidents among `ids` that are in one of `from` to `to` (setting `resolved_at` when `to`
+ * is `resolved`); returns the ones it moved.
+ */
+export async function moveIncidents(tx: Queryable, ids: readonly string[], from: readonly IncidentStatus[], to: IncidentStatus): Promise<IncidentRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await tx.query<IncidentRow>(
+    `update incidents set status = $3, resolved_at = case when $3 = 'resolved' then now() else resolved_at end, updated_at = now()
+      where id = any($1::text[]) and status = any($2::text[]) returning ${COLUMNS}`,
+    [ids, from, to],
+  );
+  return rows;
+}

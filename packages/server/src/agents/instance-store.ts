@@ -24,6 +24,8 @@ export type InstanceRow = {
   state_known: boolean;
   report_full_state: boolean;
   heartbeat_interval_s: number;
+  /** Until then the instance is in a rollout and heartbeats answer with a short interval. */
+  fast_heartbeat_until: Date | null;
   last_seen_at: Date | null;
   enrolled_at: Date;
   revoked_at: Date | null;
@@ -40,7 +42,7 @@ export interface InstanceScope {
 
 const COLUMNS = `id, account_id, livemode, app_id, status, plugin_name, plugin_version, platform, env, capabilities,
   healthy, health, effective_config_hash, effective_config, config_status, telemetry_since, telemetry_counters,
-  last_sequence_num, state_known, report_full_state, heartbeat_interval_s, last_seen_at, enrolled_at, revoked_at,
+  last_sequence_num, state_known, report_full_state, heartbeat_interval_s, fast_heartbeat_until, last_seen_at, enrolled_at, revoked_at,
   created_at, updated_at`;
 
 /** Inserts a newly enrolled instance. */

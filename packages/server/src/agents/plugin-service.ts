@@ -3,8 +3,8 @@ import type { Database } from "../db/database.js";
 import type { AuthContext } from "../http/auth/context.js";
 import type { PageRequest } from "../http/pagination.js";
 import { ApiError, conflict, notFound } from "../http/problem.js";
-import { newId } from "../ids.js";
-import { type CommandRow, type CommandStatus, insertCommand, listCommands } from "./command-store.js";
+import { type CommandRow, type CommandStatus, listCommands } from "./command-store.js";
+import { issueCommand } from "./issue-command.js";
 import { findIncident, type IncidentFilter, type IncidentRow, listIncidents } from "./incident-store.js";
 import {
   findInstance,
@@ -97,29 +97,14 @@ export class PluginService {
       if (instance.capabilities && !instance.capabilities.commands.includes(input.type)) {
         throw conflict(`This plugin instance does not accept ${input.type} commands (it accepts: ${instance.capabilities.commands.join(", ") || "none"})`);
       }
-      const id = newId("cmd");
-      const issuedAt = new Date(now);
-      const signature = await this.signer.sign(tx, instance.account_id, {
-        id,
+      const command = await issueCommand(tx, this.signer, instance, {
         type: input.type,
         params: input.params,
-        instance_uid: instance.id,
-        issued_at: issuedAt.toISOString(),
-        expires_at: expiresAt.toISOString(),
+        issuedAt: new Date(now),
+        expiresAt,
+        createdBy: context.auth.actor,
       });
-      const command = await insertCommand(tx, {
-        id,
-        account_id: instance.account_id,
-        livemode: instance.livemode,
-        instance_id: instance.id,
-        type: input.type,
-        params: input.params,
-        issued_at: issuedAt,
-        expires_at: expiresAt,
-        signature,
-        created_by_type: context.auth.actor.type,
-        created_by_id: context.auth.actor.id,
-      });
+      const id = command.id;
       await recordChange(tx, context, {
         action: "plugin_command.created",
         targetId: id,

@@ -3,6 +3,7 @@ import { type IncidentRow, openIncident, resolveIncident } from "../../agents/in
 import type { Database } from "../../db/database.js";
 import { newId } from "../../ids.js";
 import type { Logger } from "../../logger.js";
+import type { AutopatchService } from "../autopatch/service.js";
 import type { DecisionEngine } from "../decisions/engine.js";
 import { assess, DEFAULT_DETECTION, type DetectionSettings, type SampleView } from "./anomalies.js";
 
@@ -11,6 +12,8 @@ export interface DetectionReport {
   opened: string[];
   resolved: string[];
   decisions: string[];
+  /** Autopatches proposed for the decisions (running, or awaiting approval). */
+  autopatches: string[];
 }
 
 /** How far back a pass looks for instances with new samples, and how much history each gets. */
@@ -21,6 +24,8 @@ export interface DetectionOptions {
   /** Samples of history read per instance (default 30, plus the latest). */
   historySize?: number;
   now?: Date;
+  /** When given, each decision the policy allows (alone or with approvals) becomes an autopatch. */
+  autopatches?: AutopatchService;
 }
 
 type InstanceSamples = {
@@ -46,7 +51,7 @@ const systemActor = { type: "system", id: "healing_detector" } as const;
 export async function runDetection(db: Database, engine: DecisionEngine, options: DetectionOptions = {}): Promise<DetectionReport> {
   const now = options.now ?? new Date();
   const settings = options.settings ?? DEFAULT_DETECTION;
-  const report: DetectionReport = { opened: [], resolved: [], decisions: [] };
+  const report: DetectionReport = { opened: [], resolved: [], decisions: [], autopatches: [] };
   const { rows: instances } = await db.query<InstanceSamples>(
     `select i.id, i.account_id, i.livemode, i.app_id, i.plugin_name, i.plugin_version, i.platform, recent.samples
        from plugin_instances i
@@ -101,21 +106,26 @@ export async function runDetection(db: Database, engine: DecisionEngine, options
       now,
     );
     report.decisions.push(decision.id);
+    const proposed = await options.autopatches?.propose(decision, incident, { platform: instance.platform, plugin: instance.plugin_name }, now);
+    if (proposed) report.autopatches.push(proposed.patch.id);
   }
   return report;
 }
 
 /** Runs {@link runDetection} every `intervalMs` (worker roles); returns a function that stops it. */
-export function startDetection(db: Database, engine: DecisionEngine, logger: Logger, intervalMs: number): () => void {
+export function startDetection(db: Database, engine: DecisionEngine, logger: Logger, intervalMs: number, autopatches?: AutopatchService): () => void {
   let running = false;
   const run = async () => {
     if (running) return;
     running = true;
     try {
       // Two intervals: every heartbeat is seen by at least one pass, without re-reading idle instances.
-      const report = await runDetection(db, engine, { windowMs: 2 * intervalMs });
+      const report = await runDetection(db, engine, { windowMs: 2 * intervalMs, ...(autopatches ? { autopatches } : {}) });
       if (report.opened.length + report.resolved.length > 0) {
-        logger.info({ opened: report.opened.length, resolved: report.resolved.length, decisions: report.decisions.length }, "healing detection pass");
+        logger.info(
+          { opened: report.opened.length, resolved: report.resolved.length, decisions: report.decisions.length, autopatches: report.autopatches.length },
+          "healing detection pass",
+        );
       }
     } catch (error) {
       logger.warn({ err: error }, "healing detection failed; will retry");

@@ -71,7 +71,8 @@ export interface Proposal {
   ruleAllowsAuto: boolean;
 }
 
-function inWindow(policy: OpsPolicy, now: Date): boolean {
+/** True when `now` is in one of the policy's maintenance windows, or it has none. */
+export function inWindow(policy: OpsPolicy, now: Date): boolean {
   if (policy.maintenance_windows.length === 0) return true;
   const minutes = now.getUTCHours() * 60 + now.getUTCMinutes();
   const toMinutes = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3));

@@ -21,6 +21,15 @@ const statsSchema = z
     time_to_detect: duration.openapi({ description: "From the first anomalous sample to the incident (MTTD)." }),
     time_to_resolve: duration.openapi({ description: "From opening to resolution, for those resolved (MTTR)." }),
     decisions: z.object({ total: z.number().int(), auto_apply: z.number().int(), by_source: z.record(z.string(), z.number().int()) }),
+    autopatches: z
+      .object({
+        finished: z.object({ completed: z.number().int(), rolled_back: z.number().int(), aborted: z.number().int() }),
+        attempts: z.object({ total: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), rolled_back: z.number().int() }),
+        success_rate: z.number().nullable().openapi({ description: "Succeeded attempts over all attempts that ended in the window." }),
+        rollback_rate: z.number().nullable().openapi({ description: "Rolled-back attempts over all attempts that ended in the window." }),
+        time_to_repair: duration.openapi({ description: "From an incident's opening to the successful attempt on its instance." }),
+      })
+      .openapi({ description: "Rollouts and instance attempts that ended in the window." }),
   })
   .openapi("HealingStats");
 
@@ -30,7 +39,7 @@ export function registerStatsRoutes(api: ApiRouter, db: Database): void {
     method: "get",
     path: "/v1/healing/stats",
     operationId: "getHealingStats",
-    summary: "Self-healing KPIs over a window: incidents, time to detect, time to resolve, decisions",
+    summary: "Self-healing KPIs over a window: incidents, time to detect, time to resolve, decisions, autopatch success and rollback rates, time to repair",
     tag: "Self-healing",
     scope: "healing:read",
     query: z.strictObject({

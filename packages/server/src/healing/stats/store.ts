@@ -20,6 +20,71 @@ export interface HealingStatsRow {
   /** Time to resolve: from opening to resolution (incidents resolved in the window). */
   time_to_resolve: DurationStats;
   decisions: { total: number; auto_apply: number; by_source: Record<string, number> };
+  autopatches: AutopatchStats;
+}
+
+/** What autopatches did over a window: rollouts ended, attempts by outcome, the rates and time to repair. */
+export interface AutopatchStats {
+  /** Rollouts that ended in the window, by how. */
+  finished: { completed: number; rolled_back: number; aborted: number };
+  /** Instance attempts that ended in the window, by outcome. */
+  attempts: { total: number; succeeded: number; failed: number; rolled_back: number };
+  /** succeeded / total attempts; null without attempts. */
+  success_rate: number | null;
+  /** rolled_back / total attempts; null without attempts. */
+  rollback_rate: number | null;
+  /** From an incident's opening to the successful attempt on its instance. */
+  time_to_repair: DurationStats;
+}
+
+/** {@link AutopatchStats} over attempts and rollouts ended in [since, until), for one account and mode or (scope null) all. */
+export async function autopatchStats(db: Queryable, scope: AccountScope | null, since: Date, until: Date): Promise<AutopatchStats> {
+  const { rows } = await db.query<{
+    completed: number;
+    rolled_back: number;
+    aborted: number;
+    succeeded_attempts: number;
+    failed_attempts: number;
+    rolled_back_attempts: number;
+    ttr_count: number;
+    ttr_mean: number | null;
+    ttr_p50: number | null;
+  }>(
+    `with patches as (
+       select status from autopatches
+        where ($1::text is null or (account_id = $1 and livemode = $2)) and finished_at >= $3 and finished_at < $4
+     ), attempts as (
+       select p.outcome, p.finished_at, t.incident_id from autopatch_attempts p
+         left join autopatch_targets t on t.autopatch_id = p.autopatch_id and t.instance_id = p.instance_id
+        where ($1::text is null or (p.account_id = $1 and p.livemode = $2)) and p.finished_at >= $3 and p.finished_at < $4
+     ), repair as (
+       select extract(epoch from (a.finished_at - n.opened_at))::float8 as seconds
+         from attempts a join incidents n on n.id = a.incident_id where a.outcome = 'succeeded'
+     )
+     select (select count(*) from patches where status = 'completed')::int as completed,
+            (select count(*) from patches where status = 'rolled_back')::int as rolled_back,
+            (select count(*) from patches where status = 'aborted')::int as aborted,
+            (select count(*) from attempts where outcome = 'succeeded')::int as succeeded_attempts,
+            (select count(*) from attempts where outcome = 'failed')::int as failed_attempts,
+            (select count(*) from attempts where outcome = 'rolled_back')::int as rolled_back_attempts,
+            (select count(*) from repair)::int as ttr_count,
+            (select avg(seconds) from repair) as ttr_mean,
+            (select percentile_cont(0.5) within group (order by seconds) from repair) as ttr_p50`,
+    [scope?.accountId ?? null, scope?.livemode ?? false, since, until],
+  );
+  const row = rows[0];
+  const succeeded = row?.succeeded_attempts ?? 0;
+  const failed = row?.failed_attempts ?? 0;
+  const rolledBack = row?.rolled_back_attempts ?? 0;
+  const total = succeeded + failed + rolledBack;
+  const rate = (count: number) => (total === 0 ? null : Math.round((count / total) * 10_000) / 10_000);
+  return {
+    finished: { completed: row?.completed ?? 0, rolled_back: row?.rolled_back ?? 0, aborted: row?.aborted ?? 0 },
+    attempts: { total, succeeded, failed, rolled_back: rolledBack },
+    success_rate: rate(succeeded),
+    rollback_rate: rate(rolledBack),
+    time_to_repair: { count: row?.ttr_count ?? 0, mean_seconds: round(row?.ttr_mean ?? null), p50_seconds: round(row?.ttr_p50 ?? null) },
+  };
 }
 
 const round = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
@@ -84,5 +149,6 @@ export async function healingStats(db: Queryable, scope: AccountScope, since: Da
       auto_apply: decisions.reduce((sum, entry) => sum + entry.auto, 0),
       by_source: Object.fromEntries(decisions.map((entry) => [entry.source, entry.total])),
     },
+    autopatches: await autopatchStats(db, scope, since, until),
   };
 }
