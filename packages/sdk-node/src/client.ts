@@ -9,6 +9,7 @@ import { Events } from "./resources/events.js";
 import { EventTypes } from "./resources/event-types.js";
 import { WebhookEndpoints } from "./resources/webhook-endpoints.js";
 import { WebhookMessages } from "./resources/webhook-messages.js";
+import { AutopatchAttempts, Autopatches } from "./resources/autopatches.js";
 import { Healing, HealingRules, OpsPolicies } from "./resources/healing.js";
 import { Incidents } from "./resources/incidents.js";
 import { Interop } from "./resources/interop.js";
@@ -65,12 +66,16 @@ export class Relais extends APIClient {
   readonly plugins: Plugins = new Plugins(this);
   /** Incidents the plugin control plane opened (read-only). */
   readonly incidents: Incidents = new Incidents(this);
-  /** Self-healing KPIs: incidents, time to detect, time to resolve, decisions. */
+  /** Self-healing KPIs: incidents, time to detect, time to resolve, decisions, autopatch success and rollback rates. */
   readonly healing: Healing = new Healing(this);
   /** Self-healing rules: which incidents get which fix. */
   readonly healingRules: HealingRules = new HealingRules(this);
   /** The ops policy: what self-healing may apply without a person. */
   readonly opsPolicy: OpsPolicies = new OpsPolicies(this);
+  /** Autopatches: fixes rolled out in watched waves (canary first), approvals, abort. */
+  readonly autopatches: Autopatches = new Autopatches(this);
+  /** The immutable record of each instance's autopatch attempt. */
+  readonly autopatchAttempts: AutopatchAttempts = new AutopatchAttempts(this);
   /** Interop: connectors (platform ingest URLs), mappings, inbound events and their statistics. */
   readonly interop: Interop = new Interop(this);
   /** Event types: `GET/POST /v1/event_types`. */

@@ -85,6 +85,18 @@ export {
   type OpsPolicyReplaceParams,
 } from "./resources/healing.js";
 export {
+  AutopatchAttempts,
+  Autopatches,
+  type Autopatch,
+  type AutopatchAttempt,
+  type AutopatchAttemptListParams,
+  type AutopatchCreateParams,
+  type AutopatchHealth,
+  type AutopatchListParams,
+  type AutopatchStatus,
+  type AutopatchTarget,
+} from "./resources/autopatches.js";
+export {
   Interop,
   InteropConnectors,
   InteropEvents,

@@ -66,6 +66,12 @@ const sdkCalls: Record<string, (client: Relais) => Promise<unknown>> = {
   "opsPolicy.retrieve": (c) => c.opsPolicy.retrieve(),
   "healing.stats": (c) => c.healing.stats({ since: "2026-01-01T00:00:00Z" }),
   "opsPolicy.replace": (c) => c.opsPolicy.replace({ policy: { kill_switch: true } }),
+  "autopatches.create": (c) => c.autopatches.create({ action: { type: "config", params: { cache: false } }, plugin_ids: [ID] }),
+  "autopatches.retrieve": (c) => c.autopatches.retrieve(ID),
+  "autopatches.list": (c) => c.autopatches.list({ status: "running" }),
+  "autopatches.approve": (c) => c.autopatches.approve(ID),
+  "autopatches.abort": (c) => c.autopatches.abort(ID),
+  "autopatchAttempts.list": (c) => c.autopatchAttempts.list({ autopatch_id: ID }),
 };
 
 // Operational endpoints, the agent protocol (served to @relais/plugin-agent) and the platforms'

@@ -49,6 +49,8 @@ describe("SDK types against the server's OpenAPI document", () => {
     fits<Sdk.HealingDecisionList>(sample<Schemas["HealingDecisionList"]>());
     fits<Sdk.OpsPolicyDocument>(sample<Schemas["OpsPolicyDocument"]>());
     fits<Sdk.HealingStats>(sample<Schemas["HealingStats"]>());
+    fits<Sdk.Autopatch>(sample<Schemas["Autopatch"]>());
+    fits<Sdk.AutopatchAttempt>(sample<Schemas["AutopatchAttempt"]>());
   });
 
   it("sends only request bodies the server accepts", () => {
@@ -121,5 +123,11 @@ describe("SDK types against the server's OpenAPI document", () => {
     fits<Query<"listInteropMappings">>(sample<Sdk.ListParams>());
     fits<Query<"getHealingStats">>(sample<Sdk.HealingStatsParams>());
     noExtraFields<Sdk.HealingStatsParams, Query<"getHealingStats">>(true);
+    fits<Schemas["CreateAutopatchRequest"]>(sample<Sdk.AutopatchCreateParams>());
+    noExtraFields<Sdk.AutopatchCreateParams, Schemas["CreateAutopatchRequest"]>(true);
+    fits<Query<"listAutopatches">>(sample<Sdk.AutopatchListParams>());
+    noExtraFields<Sdk.AutopatchListParams, Query<"listAutopatches">>(true);
+    fits<Query<"listAutopatchAttempts">>(sample<Sdk.AutopatchAttemptListParams>());
+    noExtraFields<Sdk.AutopatchAttemptListParams, Query<"listAutopatchAttempts">>(true);
   });
 });

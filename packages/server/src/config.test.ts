@@ -37,7 +37,7 @@ describe("loadConfig", () => {
         failureWindowHours: 120,
         maxConsecutiveDead: 10,
       },
-      agents: { heartbeatIntervalS: 120, bodyLimitBytes: 1_048_576, monitorIntervalS: 30 },
+      agents: { heartbeatIntervalS: 120, bodyLimitBytes: 1_048_576, monitorIntervalS: 30, autopatchIntervalS: 5 },
       interop: { publicUrl: undefined, bodyLimitBytes: 5_242_880, connectorCacheMs: 5_000 },
       decisionService: undefined,
     });

@@ -174,6 +174,17 @@ export interface HealingStats {
   /** From opening to resolution, for those resolved (MTTR). */
   time_to_resolve: HealingDurationStats;
   decisions: { total: number; auto_apply: number; by_source: Record<string, number> };
+  /** Rollouts and instance attempts that ended in the window. */
+  autopatches: {
+    finished: { completed: number; rolled_back: number; aborted: number };
+    attempts: { total: number; succeeded: number; failed: number; rolled_back: number };
+    /** Succeeded attempts over all attempts; null without attempts. */
+    success_rate: number | null;
+    /** Rolled-back attempts over all attempts; null without attempts. */
+    rollback_rate: number | null;
+    /** From an incident's opening to the successful attempt on its instance. */
+    time_to_repair: HealingDurationStats;
+  };
 }
 
 /** Query of `GET /v1/healing/stats` (default: the last 7 days). */
@@ -186,7 +197,7 @@ export interface HealingStatsParams {
 
 /** `client.healing`: self-healing KPIs. */
 export class Healing extends APIResource {
-  /** Incidents, time to detect, time to resolve and decisions over a window. */
+  /** Incidents, time to detect, time to resolve, decisions and autopatch outcomes over a window. */
   stats(params?: HealingStatsParams, options?: RequestOptions): APIPromise<HealingStats> {
     return this.client.get("/v1/healing/stats", { ...options, query: params });
   }

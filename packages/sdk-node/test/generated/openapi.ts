@@ -795,6 +795,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/autopatches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List autopatches, newest first
+         * @description Requires the `healing:read` scope.
+         */
+        get: operations["listAutopatches"];
+        put?: never;
+        /**
+         * Roll a fix out to plugin instances in watched waves (canary first); waits for approvals when the ops policy asks for them
+         * @description Requires the `healing:write` scope.
+         */
+        post: operations["createAutopatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/autopatches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an autopatch with each target's place in the rollout
+         * @description Requires the `healing:read` scope.
+         */
+        get: operations["getAutopatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/autopatches/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an autopatch (each operator once; it starts when enough distinct operators approved), or resume a paused one
+         * @description Requires the `healing:write` scope.
+         */
+        post: operations["approveAutopatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/autopatches/{id}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Abort an autopatch: the current wave's instances are rolled back through their agents
+         * @description Requires the `healing:write` scope.
+         */
+        post: operations["abortAutopatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/autopatch_attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List autopatch attempts, newest first: the immutable record of each instance's attempt
+         * @description Requires the `healing:read` scope.
+         */
+        get: operations["listAutopatchAttempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/healing/stats": {
         parameters: {
             query?: never;
@@ -803,7 +907,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Self-healing KPIs over a window: incidents, time to detect, time to resolve, decisions
+         * Self-healing KPIs over a window: incidents, time to detect, time to resolve, decisions, autopatch success and rollback rates, time to repair
          * @description Requires the `healing:read` scope.
          */
         get: operations["getHealingStats"];
@@ -1996,6 +2100,138 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        Autopatch: {
+            /** @example apt_01j9zk4m5q8h2c7x3v6t0b1n4r */
+            id: string;
+            /** @enum {string} */
+            object: "autopatch";
+            livemode: boolean;
+            /** @enum {string} */
+            status: "awaiting_approval" | "running" | "paused" | "completed" | "rolling_back" | "rolled_back" | "aborted";
+            /** @description Why it waits, holds, paused or stopped. */
+            status_reason: string | null;
+            action: components["schemas"]["HealingAction"];
+            incident_id: string | null;
+            decision_id: string | null;
+            rule_id: string | null;
+            approvals_required: number;
+            approvals: {
+                actor: {
+                    type: string;
+                    id: string;
+                };
+                /** Format: date-time */
+                approved_at: string;
+            }[];
+            canary_percent: number;
+            /** @description How long each instance is watched after the fix applied, before its verdict. */
+            watch_seconds: number;
+            wave_count: number;
+            current_wave: number;
+            targets: {
+                plugin_id: string;
+                incident_id: string | null;
+                /** @description 0 is the canary cohort. */
+                wave: number;
+                /** @enum {string} */
+                state: "waiting" | "applying" | "watching" | "passed" | "succeeded" | "failed" | "rolling_back" | "rolled_back" | "skipped";
+                command_id: string | null;
+                rollback_command_id: string | null;
+                before_version: string | null;
+                /**
+                 * @description The health watch: `verdict` (pass, fail, inconclusive), `reasons`, `baseline` and `after` (samples, mean errors per heartbeat, webhook failure rate, unhealthy share) and `error_limit`; plus `rollback_error`, `local_rollback` or `accepted_by` when they apply.
+                 * @example {
+                 *       "verdict": "pass",
+                 *       "reasons": [],
+                 *       "baseline": {
+                 *         "samples": 10,
+                 *         "mean_errors": 38.2,
+                 *         "webhook_fail_rate": 0,
+                 *         "unhealthy_share": 0
+                 *       },
+                 *       "error_limit": 19.1
+                 *     }
+                 */
+                health: {
+                    [key: string]: unknown;
+                } | null;
+                /** Format: date-time */
+                applied_at: string | null;
+                /** Format: date-time */
+                watch_until: string | null;
+            }[];
+            created_by: {
+                type: string;
+                id: string;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        CreateAutopatchRequest: {
+            action?: components["schemas"]["HealingAction"] & unknown;
+            /** @description Target instances; defaults to the decision's incident cohort (same app, plugin and version, same active incident type). */
+            plugin_ids?: string[];
+            /** @description The decision this autopatch carries out. */
+            decision_id?: string;
+        };
+        AutopatchList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["Autopatch"][];
+            has_more: boolean;
+        };
+        AutopatchAttemptList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["AutopatchAttempt"][];
+            has_more: boolean;
+        };
+        AutopatchAttempt: {
+            /** @example apa_01j9zk4m5q8h2c7x3v6t0b1n4r */
+            id: string;
+            /** @enum {string} */
+            object: "autopatch_attempt";
+            livemode: boolean;
+            autopatch_id: string;
+            plugin_id: string;
+            wave: number;
+            action: components["schemas"]["HealingAction"];
+            /** @enum {string} */
+            outcome: "succeeded" | "failed" | "rolled_back";
+            before_version: string | null;
+            after_version: string | null;
+            command_id: string | null;
+            rollback_command_id: string | null;
+            /**
+             * @description The health watch: `verdict` (pass, fail, inconclusive), `reasons`, `baseline` and `after` (samples, mean errors per heartbeat, webhook failure rate, unhealthy share) and `error_limit`; plus `rollback_error`, `local_rollback` or `accepted_by` when they apply.
+             * @example {
+             *       "verdict": "pass",
+             *       "reasons": [],
+             *       "baseline": {
+             *         "samples": 10,
+             *         "mean_errors": 38.2,
+             *         "webhook_fail_rate": 0,
+             *         "unhealthy_share": 0
+             *       },
+             *       "error_limit": 19.1
+             *     }
+             */
+            health: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            applied_at: string | null;
+            /** Format: date-time */
+            finished_at: string;
+            /** @description From the command's issue to the attempt's end. */
+            duration_seconds: number;
+        };
         HealingStats: {
             /** @enum {string} */
             object: "healing_stats";
@@ -2029,6 +2265,30 @@ export interface components {
                 auto_apply: number;
                 by_source: {
                     [key: string]: number;
+                };
+            };
+            /** @description Rollouts and instance attempts that ended in the window. */
+            autopatches: {
+                finished: {
+                    completed: number;
+                    rolled_back: number;
+                    aborted: number;
+                };
+                attempts: {
+                    total: number;
+                    succeeded: number;
+                    failed: number;
+                    rolled_back: number;
+                };
+                /** @description Succeeded attempts over all attempts that ended in the window. */
+                success_rate: number | null;
+                /** @description Rolled-back attempts over all attempts that ended in the window. */
+                rollback_rate: number | null;
+                /** @description From an incident's opening to the successful attempt on its instance. */
+                time_to_repair: {
+                    count: number;
+                    mean_seconds: number | null;
+                    p50_seconds: number | null;
                 };
             };
         };
@@ -7024,6 +7284,606 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealingDecisionList"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAutopatches: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1 to 100). */
+                limit?: number;
+                /** @description Cursor: return items older than this id. */
+                starting_after?: string;
+                /** @description Cursor: return items newer than this id. */
+                ending_before?: string;
+                status?: "awaiting_approval" | "running" | "paused" | "completed" | "rolling_back" | "rolled_back" | "aborted";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutopatchList"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createAutopatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry for 24 h: a replay returns the first response. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAutopatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Autopatch"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAutopatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The autopatch id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Autopatch"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveAutopatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry for 24 h: a replay returns the first response. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The autopatch id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Autopatch"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    abortAutopatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry for 24 h: a replay returns the first response. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The autopatch id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Autopatch"];
+                };
+            };
+            /** @description Invalid request, malformed JSON or bad parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or it belongs to another account or mode) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or an idempotency key in use or reused with another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAutopatchAttempts: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1 to 100). */
+                limit?: number;
+                /** @description Cursor: return items older than this id. */
+                starting_after?: string;
+                /** @description Cursor: return items newer than this id. */
+                ending_before?: string;
+                autopatch_id?: string;
+                plugin_id?: string;
+                outcome?: "succeeded" | "failed" | "rolled_back";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutopatchAttemptList"];
                 };
             };
             /** @description Invalid request, malformed JSON or bad parameters */

@@ -174,22 +174,22 @@ class RolloutStep {
       if (command?.status === "applied") {
         const appliedAt = command.completed_at ?? command.acked_at ?? this.now;
         await this.move(target, { state: "watching", applied_at: appliedAt, watch_until: new Date(appliedAt.getTime() + this.patch.watch_s * 1000) });
-        return undefined;
-      }
-      if (command && ["failed", "rejected", "expired"].includes(command.status)) {
+        // …and on to its watch, which a late pass may find already due.
+      } else if (command && ["failed", "rejected", "expired"].includes(command.status)) {
         const why = command.status === "expired" ? "the command expired before the agent applied it" : `the agent could not apply it (${command.error?.code ?? command.status}: ${command.error?.message ?? ""})`;
         // A failed update or config is undone by the agent itself when it can (local rollback).
         const local = command.details?.rolled_back === true;
         await this.finish(target, local ? "rolled_back" : "failed", { verdict: "fail", reasons: [why], local_rollback: local });
         return { failure: `${target.instance_id}: ${why}` };
+      } else {
+        return undefined;
       }
-      return undefined;
     }
     if (target.state === "watching" && target.watch_until && this.now >= target.watch_until) {
       const result = await this.watch(target);
       if (result.verdict === "pass") {
+        // Its incident resolves when the whole wave passed: a failing wave rolls this one back too.
         await this.move(target, { state: "passed", health: result });
-        await this.moveIncident(target, ["open", "mitigating"], "resolved", "incident.resolved");
         return undefined;
       }
       if (result.verdict === "fail") {
@@ -229,7 +229,10 @@ class RolloutStep {
     if (wave.some((target) => target.state === "applying" || target.state === "watching")) return undefined;
     const started = wave.some((target) => target.state !== "waiting");
     if (started) {
-      for (const target of wave.filter((t) => t.state === "passed")) await this.finish(target, "succeeded", target.health ?? {});
+      for (const target of wave.filter((t) => t.state === "passed")) {
+        await this.finish(target, "succeeded", target.health ?? {});
+        await this.moveIncident(target, ["open", "mitigating"], "resolved", "incident.resolved");
+      }
       if (this.patch.current_wave + 1 >= this.patch.wave_count) return this.complete();
     }
     const next = started ? this.patch.current_wave + 1 : this.patch.current_wave;
@@ -297,7 +300,6 @@ class RolloutStep {
   private async complete(): Promise<OutcomeReport> {
     this.patch = await updateAutopatch(this.tx, this.patch.id, { status: "completed", status_reason: null, finished_at: this.now });
     await this.audit("autopatch.completed", { status: "running" }, { status: "completed" });
-    for (const target of this.targets) await this.moveIncident(target, ["open", "mitigating"], "resolved", "incident.resolved");
     await this.endFastHeartbeats();
     if (this.patch.rule_id) await recordRuleOutcome(this.tx, this.patch.rule_id, "succeeded");
     this.report.finished.push({ id: this.patch.id, status: "completed" });
