@@ -94,3 +94,9 @@ create trigger autopatch_attempts_no_truncate before truncate on autopatch_attem
 -- Instances in a rollout are asked to heartbeat more often until then, so a health watch has
 -- samples to judge and the next wave's commands arrive without waiting a whole interval.
 alter table plugin_instances add column fast_heartbeat_until timestamptz;
+
+-- An escalated incident is still the one incident of its problem: people have it. Detection does
+-- not open another of the same type for the instance until it resolves (when telemetry is
+-- normal again, as for open ones).
+drop index incidents_one_active;
+create unique index incidents_one_active on incidents (instance_id, type) where status in ('open', 'mitigating', 'escalated');

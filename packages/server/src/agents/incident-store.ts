@@ -31,7 +31,7 @@ export type IncidentRow = {
 const COLUMNS = "id, account_id, livemode, app_id, instance_id, type, severity, status, summary, evidence, opened_at, resolved_at, created_at, updated_at";
 
 /**
- * Opens an incident unless the instance already has an active one (open or mitigating) of this
+ * Opens an incident unless the instance already has an active one (open, mitigating or escalated) of this
  * type (the partial unique index decides, so concurrent monitors cannot open two). Returns it
  * when it was opened.
  */
@@ -42,7 +42,7 @@ export async function openIncident(
   const { rows } = await tx.query<IncidentRow>(
     `insert into incidents (id, account_id, livemode, app_id, instance_id, type, severity, status, summary, evidence, opened_at)
      values ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)
-     on conflict (instance_id, type) where status in ('open', 'mitigating') do nothing
+     on conflict (instance_id, type) where status in ('open', 'mitigating', 'escalated') do nothing
      returning ${COLUMNS}`,
     [
       incident.id,
@@ -64,7 +64,7 @@ export async function openIncident(
 export async function resolveIncident(tx: Queryable, instanceId: string, type: string): Promise<IncidentRow | undefined> {
   const { rows } = await tx.query<IncidentRow>(
     `update incidents set status = 'resolved', resolved_at = now(), updated_at = now()
-      where instance_id = $1 and type = $2 and status in ('open', 'mitigating') returning ${COLUMNS}`,
+      where instance_id = $1 and type = $2 and status in ('open', 'mitigating', 'escalated') returning ${COLUMNS}`,
     [instanceId, type],
   );
   return rows[0];

@@ -4,7 +4,10 @@ import { deriveServerKeys } from "../../crypto/keys.js";
 import type { ProblemDocument } from "../../http/problem.js";
 import { newId } from "../../ids.js";
 import { type ApiObject, startTestServer, TEST_MASTER_KEY, type TestServer } from "../../testing/test-server.js";
+import { DecisionEngine } from "../decisions/engine.js";
+import { runDetection } from "../detection/job.js";
 import { runRollouts, type RolloutContext } from "./rollout.js";
+import { AutopatchService } from "./service.js";
 
 // The autopatch API and the rollout's rules, with agents played by the test over the agent
 // protocol (heartbeats and acks), so each step is exact: policy holds, approvals, abort,
@@ -215,6 +218,38 @@ describe("autopatches: API, policy and rollout rules", () => {
     expect(ended.targets.map((target) => target.state).sort()).toEqual(["rolled_back", "skipped"]);
     const attempts = (await server.request<{ data: Array<{ outcome: string; health: Record<string, unknown> }> }>("GET", `/v1/autopatch_attempts?autopatch_id=${created.body.id}`)).body.data;
     expect(attempts).toMatchObject([{ outcome: "rolled_back", health: { verdict: "fail", local_rollback: true } }]);
+  });
+
+  it("adds instances whose incident opens later to the cohort's running autopatch, in its next wave", async () => {
+    await server.request("POST", "/v1/healing_rules", {
+      // An action of its own: an unfinished autopatch of the same action from another test would take these in.
+      body: { name: "No cache", match: { error_codes: ["cache.write"] }, action: { type: "config", params: { cache: { ttl: 0 } } }, confidence: 0.9, auto_apply: true },
+    });
+    await server.request("PUT", "/v1/ops_policy", { body: { policy: { max_auto_severity: "critical", canary_percent: 10, canary_duration_s: 30 } } });
+    const [a, b] = [await instance(), await instance()];
+    for (let n = 0; n < 4; n += 1) {
+      await a.beat(n % 2);
+      await b.beat(n % 2);
+    }
+    const engine = new DecisionEngine(server.db, undefined);
+    const autopatches = new AutopatchService(server.db);
+    await a.beat(60);
+    await b.beat(1);
+    const first = await runDetection(server.db, engine, { autopatches });
+    expect(first.autopatches).toHaveLength(1);
+    const [id] = first.autopatches;
+    expect((await get(id ?? "")).targets.map((target) => [target.plugin_id, target.wave])).toEqual([[a.id, 0]]);
+
+    await b.beat(70);
+    const second = await runDetection(server.db, engine, { autopatches });
+    expect(second.autopatches).toEqual([id]);
+    const joined = await get(id ?? "");
+    expect(joined).toMatchObject({ wave_count: 2 });
+    expect(joined.targets.map((target) => [target.plugin_id, target.wave])).toEqual([
+      [a.id, 0],
+      [b.id, 1],
+    ]);
+    await server.request("POST", `/v1/autopatches/${id}/abort`);
   });
 
   describe("bad input: typed errors, nothing created", () => {

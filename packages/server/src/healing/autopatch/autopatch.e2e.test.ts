@@ -282,8 +282,10 @@ describe("self-healing end to end: detection, decision, policy, staged rollout, 
     );
     expect(reported).toBe("2.0.0");
 
-    // The fix failed: people take over.
+    // The fix failed: people take over, and detection does not open the same incidents again.
     expect((await incidentsOf(ids)).map((incident) => incident.status)).toEqual(["escalated", "escalated", "escalated"]);
+    await heartbeats(ids, 1);
+    expect((await runDetection(server.db, engine, { autopatches })).opened).toEqual([]);
     // The decision service heard how its advice went (signed like its requests).
     const feedback = service.received.find((request) => request.body.includes(`"autopatch_id":"${patchId}"`));
     expect(new Webhook(SECRET).verify(feedback?.body ?? "", feedback?.headers ?? {})).toMatchObject({ outcome: "rolled_back", autopatch_id: patchId });

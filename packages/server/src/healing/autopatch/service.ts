@@ -19,6 +19,7 @@ import {
   type AutopatchStatus,
   findAutopatch,
   insertAutopatch,
+  insertTargets,
   instancesInActiveAutopatches,
   listAttempts,
   listAutopatches,
@@ -170,6 +171,8 @@ export class AutopatchService {
       const ids = await cohortOf(tx, incident, decision.action);
       if (ids.length === 0) return undefined;
       const found = await candidates(tx, { ...scope, appId: incident.app_id }, ids, incident.type);
+      const joined = await joinRollout(tx, incident, decision.action, [...found.values()]);
+      if (joined) return joined;
       const detail = await this.insert(tx, {
         scope,
         action: decision.action,
@@ -316,6 +319,41 @@ export class AutopatchService {
   listAttempts(auth: AuthContext, filter: AttemptFilter, page: PageRequest): Promise<AttemptRow[]> {
     return listAttempts(this.db, accountScope(auth), filter, page);
   }
+}
+
+/**
+ * Instances whose incident opened after their cohort's rollout started join it rather than start
+ * another: an unfinished autopatch of the same action whose targets run the same app, plugin and
+ * version takes them in its next wave not yet started (a new last wave when none is left).
+ */
+async function joinRollout(tx: Queryable, incident: IncidentRow, action: HealingAction, joiners: CandidateInstance[]): Promise<AutopatchDetail | undefined> {
+  const { rows } = await tx.query<AutopatchRow>(
+    `select a.* from autopatches a
+      where a.account_id = $2 and a.livemode = $3 and a.status in ('awaiting_approval', 'running', 'paused') and a.action = $4::jsonb
+        and exists (select 1 from autopatch_targets t join plugin_instances i on i.id = t.instance_id join plugin_instances origin on origin.id = $1
+                     where t.autopatch_id = a.id and i.app_id = origin.app_id and i.plugin_name = origin.plugin_name and i.plugin_version = origin.plugin_version)
+      order by a.id desc limit 1 for update`,
+    [incident.instance_id, incident.account_id, incident.livemode, JSON.stringify(action)],
+  );
+  const patch = rows[0];
+  if (!patch || joiners.length === 0) return undefined;
+  // Never the wave under way (it may be watching already): the one after it.
+  const wave = patch.current_wave + 1;
+  await insertTargets(tx, patch.id, joiners.map((joiner) => ({ instance_id: joiner.id, incident_id: joiner.incident_id })), wave);
+  const updated = wave >= patch.wave_count ? await updateAutopatch(tx, patch.id, { wave_count: wave + 1 }) : patch;
+  if (patch.status === "running") await mitigating(tx, joiners);
+  await insertAuditEntry(tx, {
+    accountId: patch.account_id,
+    livemode: patch.livemode,
+    actor: { type: "system", id: "healing_detector" },
+    action: "autopatch.targets_added",
+    targetId: patch.id,
+    before: null,
+    after: { plugin_ids: joiners.map((joiner) => joiner.id), wave },
+    requestId: null,
+    ip: null,
+  });
+  return { patch: updated, targets: await targetsOf(tx, patch.id) };
 }
 
 function missing(path: string, message: string): ApiError {

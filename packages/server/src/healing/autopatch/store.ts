@@ -172,7 +172,7 @@ export async function lockActiveAutopatch(tx: Queryable, id: string): Promise<Au
 export async function updateAutopatch(
   tx: Queryable,
   id: string,
-  change: Partial<Pick<AutopatchRow, "status" | "approvals" | "current_wave" | "status_reason" | "ends_as" | "started_at" | "finished_at">>,
+  change: Partial<Pick<AutopatchRow, "status" | "approvals" | "current_wave" | "wave_count" | "status_reason" | "ends_as" | "started_at" | "finished_at">>,
 ): Promise<AutopatchRow> {
   const { rows } = await tx.query<AutopatchRow>(
     `update autopatches set
@@ -183,6 +183,7 @@ export async function updateAutopatch(
        started_at = coalesce($7, started_at),
        finished_at = coalesce($8, finished_at),
        ends_as = coalesce($9, ends_as),
+       wave_count = coalesce($10, wave_count),
        updated_at = now()
      where id = $1 returning ${AUTOPATCH_COLUMNS}`,
     [
@@ -195,6 +196,7 @@ export async function updateAutopatch(
       change.started_at ?? null,
       change.finished_at ?? null,
       change.ends_as ?? null,
+      change.wave_count ?? null,
     ],
   );
   return rows[0] as AutopatchRow;
@@ -221,6 +223,15 @@ export async function updateTarget(
     sets.push(`${column} = $${values.length}`);
   }
   await tx.query(`update autopatch_targets set ${sets.join(", ")}, updated_at = now() where autopatch_id = $1 and instance_id = $2`, values);
+}
+
+/** Adds targets to an autopatch, all in one wave. */
+export async function insertTargets(tx: Queryable, autopatchId: string, targets: Array<{ instance_id: string; incident_id: string | null }>, wave: number): Promise<void> {
+  await tx.query(
+    `insert into autopatch_targets (autopatch_id, instance_id, incident_id, wave, state)
+     select $1, t.instance_id, t.incident_id, $4, 'waiting' from unnest($2::text[], $3::text[]) as t(instance_id, incident_id)`,
+    [autopatchId, targets.map((t) => t.instance_id), targets.map((t) => t.incident_id), wave],
+  );
 }
 
 /** Instances of `ids` already targeted by an autopatch that has not finished. */

@@ -107,7 +107,7 @@ export async function runDetection(db: Database, engine: DecisionEngine, options
     );
     report.decisions.push(decision.id);
     const proposed = await options.autopatches?.propose(decision, incident, { platform: instance.platform, plugin: instance.plugin_name }, now);
-    if (proposed) report.autopatches.push(proposed.patch.id);
+    if (proposed && !report.autopatches.includes(proposed.patch.id)) report.autopatches.push(proposed.patch.id);
   }
   return report;
 }
