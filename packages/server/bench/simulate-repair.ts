@@ -15,6 +15,7 @@ import { autopatchStats } from "../src/healing/stats/store.js";
 import { DecisionEngine } from "../src/healing/decisions/engine.js";
 import { runDetection } from "../src/healing/detection/job.js";
 import { startServer } from "../src/server.js";
+import { betweenOf, seededRandom } from "./seeded-random.js";
 
 const MASTER_KEY = Buffer.alloc(32, 3).toString("base64");
 const TICK_S = 5;
@@ -22,17 +23,7 @@ const DETECT_EVERY_TICKS = 6;
 const ONSET_S = 15 * 60;
 const END_S = 45 * 60;
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const rng = random(20261202);
-const between = (low: number, high: number) => low + Math.floor(rng() * (high - low + 1));
+const between = betweenOf(seededRandom(20261202));
 
 type PluginState = { version: string; config: Record<string, unknown>; failing: boolean };
 type Errors = Array<{ message: string; code: string; count: number }>;

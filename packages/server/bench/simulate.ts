@@ -7,6 +7,7 @@ import { loadConfig } from "../src/config.js";
 import { DecisionEngine } from "../src/healing/decisions/engine.js";
 import { runDetection } from "../src/healing/detection/job.js";
 import { startServer } from "../src/server.js";
+import { betweenOf, seededRandom } from "./seeded-random.js";
 
 const HEARTBEAT_S = 60;
 const ROUNDS = 30;
@@ -14,18 +15,7 @@ const ONSET = 12;
 const RECOVERY = 22;
 const PER_PATTERN = 8;
 
-/** A small seeded PRNG (mulberry32): the run is reproducible. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const rng = random(20261202);
-const between = (low: number, high: number) => low + Math.floor(rng() * (high - low + 1));
+const between = betweenOf(seededRandom(20261202));
 
 interface Report {
   errors: Array<{ message: string; code?: string; count: number }>;

@@ -1,7 +1,5 @@
-import { signSync } from "@relais/webhook-verify/node";
-import { request } from "undici";
 import type { Queryable } from "../../db/database.js";
-import type { DecisionServiceSettings } from "../decisions/remote.js";
+import { type DecisionServiceSettings, postSigned } from "../decisions/remote.js";
 
 /**
  * A rule's confidence after an outcome: a success closes 5 % of the gap to 1, a rollback takes
@@ -46,14 +44,7 @@ export interface OutcomeReport {
 export async function reportOutcome(settings: DecisionServiceSettings, report: OutcomeReport): Promise<string | null> {
   const body = JSON.stringify(report);
   try {
-    const response = await request(settings.url, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", ...signSync({ scheme: "standard", payload: body, secret: settings.secret }) },
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
+    const response = await postSigned(settings, body);
     await response.body.dump();
     return response.statusCode >= 200 && response.statusCode < 300 ? null : `HTTP ${response.statusCode}`;
   } catch (error) {

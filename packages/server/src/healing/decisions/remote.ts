@@ -23,6 +23,18 @@ export type RemoteOutcome = { ok: true; action: HealingAction; confidence: numbe
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/** One POST of `body` (JSON) to the decision service, signed with Standard Webhooks and time-boxed. */
+export function postSigned(settings: DecisionServiceSettings, body: string): ReturnType<typeof request> {
+  return request(settings.url, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...signSync({ scheme: "standard", payload: body, secret: settings.secret }) },
+    headersTimeout: settings.timeoutMs,
+    bodyTimeout: settings.timeoutMs,
+    signal: AbortSignal.timeout(settings.timeoutMs),
+  });
+}
+
 /**
  * Asks the decision service: one signed POST of `input` as JSON, answered within the timeout with
  * a JSON body that {@link remoteAnswerSchema} accepts. Anything else — unreachable, slow, a non-2xx,
@@ -32,14 +44,7 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 export async function askDecisionService(settings: DecisionServiceSettings, input: unknown): Promise<RemoteOutcome> {
   const body = JSON.stringify(input);
   try {
-    const response = await request(settings.url, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", ...signSync({ scheme: "standard", payload: body, secret: settings.secret }) },
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
+    const response = await postSigned(settings, body);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body) {
