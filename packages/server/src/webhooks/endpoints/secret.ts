@@ -12,6 +12,11 @@ export function sealSigningSecret(key: Uint8Array, secret: string, endpointId: s
   return encryptSecret(key, secret, `webhook_endpoint:${endpointId}`);
 }
 
+// Opened secrets per master key and sealed value: a sealed value never changes meaning (a new
+// secret is a new sealed value), so a worker decrypts each once instead of once per delivery.
+const opened = new WeakMap<Uint8Array, Map<string, string[]>>();
+const MAX_OPENED = 10_000;
+
 /** The secrets that sign a delivery now: the current one, and the previous one during its grace period. */
 export function signingSecrets(
   key: Uint8Array,
@@ -19,5 +24,17 @@ export function signingSecrets(
   endpoint: Pick<EndpointRow, "secret_sealed" | "previous_secret_sealed" | "previous_secret_expires_at">,
   now: Date = new Date(),
 ): string[] {
-  return openRotatingSecret(key, endpoint, `webhook_endpoint:${endpointId}`, now);
+  const inGrace = endpoint.previous_secret_sealed !== null && endpoint.previous_secret_expires_at !== null && endpoint.previous_secret_expires_at > now;
+  const cacheKey = `${endpointId}\n${endpoint.secret_sealed}\n${inGrace ? endpoint.previous_secret_sealed : ""}`;
+  let cache = opened.get(key);
+  if (!cache) {
+    cache = new Map();
+    opened.set(key, cache);
+  }
+  const known = cache.get(cacheKey);
+  if (known) return known;
+  const secrets = openRotatingSecret(key, endpoint, `webhook_endpoint:${endpointId}`, now);
+  if (cache.size >= MAX_OPENED) cache.clear();
+  cache.set(cacheKey, secrets);
+  return secrets;
 }

@@ -137,8 +137,16 @@ export async function insertAttempt(tx: Queryable, attempt: AttemptRecord): Prom
   );
 }
 
-/** Appends several attempts to the immutable log in one statement. */
-export async function insertAttempts(tx: Queryable, attempts: readonly AttemptRecord[]): Promise<void> {
+/**
+ * Records a batch of successful attempts in one statement (one round trip, atomic without a
+ * transaction around it): appends every attempt to the immutable log, settles each message
+ * `succeeded` if the attempt's worker still holds its lease (a lost lease means another worker
+ * owns the message now; the attempt is recorded all the same), and ends the failure run of their
+ * endpoints. The commit does not wait for the WAL flush: a batch lost in a crash leaves its
+ * messages leased, the leases expire and the messages are sent again, which at-least-once
+ * delivery allows. Returns the ids it settled.
+ */
+export async function recordSuccesses(db: Queryable, attempts: readonly AttemptRecord[]): Promise<string[]> {
   const rows = attempts.map(({ result, message, ...attempt }) => ({
     id: attempt.id,
     account_id: message.account_id,
@@ -158,39 +166,29 @@ export async function insertAttempts(tx: Queryable, attempts: readonly AttemptRe
     url: result.finalUrl,
     worker_id: attempt.workerId,
   }));
-  await tx.query(
-    `insert into webhook_attempts (id, account_id, livemode, message_id, endpoint_id, attempt_number, trigger, started_at,
-       duration_ms, outcome, status_code, error_class, error, response_excerpt, response_truncated, url, worker_id)
-     select id, account_id, livemode, message_id, endpoint_id, attempt_number, trigger, started_at,
-            duration_ms, outcome, status_code, error_class, error, response_excerpt, response_truncated, url, worker_id
-       from json_populate_recordset(null::webhook_attempts, $1::json)`,
+  const { rows: settled } = await db.query<{ id: string }>(
+    `with settings as (select set_config('synchronous_commit', 'off', true)),
+     batch as (select * from json_populate_recordset(null::webhook_attempts, $1::json)),
+     inserted as (
+       insert into webhook_attempts (id, account_id, livemode, message_id, endpoint_id, attempt_number, trigger, started_at,
+         duration_ms, outcome, status_code, error_class, error, response_excerpt, response_truncated, url, worker_id)
+       select id, account_id, livemode, message_id, endpoint_id, attempt_number, trigger, started_at,
+              duration_ms, outcome, status_code, error_class, error, response_excerpt, response_truncated, url, worker_id
+         from batch),
+     settled as (
+       update webhook_messages m
+          set status = 'succeeded', attempts = m.attempts + 1, next_attempt_at = null, locked_until = null, locked_by = null,
+              last_attempt_at = now(), last_status_code = b.status_code, last_error = null, updated_at = now()
+         from batch b
+        where m.id = b.message_id and m.status = 'delivering' and m.locked_by = b.worker_id and (select count(*) from settings) = 1
+        returning m.id, m.endpoint_id),
+     cleared as (
+       update webhook_endpoints set failure_streak = 0, failing_since = null, consecutive_dead = 0
+        where id in (select endpoint_id from settled) and (failure_streak <> 0 or failing_since is not null or consecutive_dead <> 0))
+     select id from settled`,
     [JSON.stringify(rows)],
   );
-}
-
-/**
- * Settles messages whose attempt succeeded, each only if `workerId` still holds its lease, and
- * ends the failure run of their endpoints; returns the ids it settled.
- */
-export async function settleSucceeded(tx: Queryable, workerId: string, messages: ReadonlyArray<{ id: string; statusCode: number | null }>): Promise<string[]> {
-  const { rows } = await tx.query<{ id: string; endpoint_id: string }>(
-    `update webhook_messages m
-        set status = 'succeeded', attempts = m.attempts + 1, next_attempt_at = null, locked_until = null, locked_by = null,
-            last_attempt_at = now(), last_status_code = s.status_code, last_error = null, updated_at = now()
-       from unnest($1::text[], $2::int[]) as s (id, status_code)
-      where m.id = s.id and m.status = 'delivering' and m.locked_by = $3
-      returning m.id, m.endpoint_id`,
-    [messages.map((message) => message.id), messages.map((message) => message.statusCode), workerId],
-  );
-  const endpoints = [...new Set(rows.map((row) => row.endpoint_id))];
-  if (endpoints.length > 0) {
-    await tx.query(
-      `update webhook_endpoints set failure_streak = 0, failing_since = null, consecutive_dead = 0
-        where id = any($1::text[]) and (failure_streak <> 0 or failing_since is not null or consecutive_dead <> 0)`,
-      [endpoints],
-    );
-  }
-  return rows.map((row) => row.id);
+  return settled.map((row) => row.id);
 }
 
 /**

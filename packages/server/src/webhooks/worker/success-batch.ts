@@ -1,10 +1,10 @@
 import type { Database } from "../../db/database.js";
-import { type AttemptRecord, insertAttempts, settleSucceeded } from "./store.js";
+import { type AttemptRecord, recordSuccesses } from "./store.js";
 
 type Waiting = { attempt: AttemptRecord & { workerId: string }; done: (error?: unknown) => void };
 
 /**
- * Records successful worker attempts in batches: one transaction appends every attempt that
+ * Records successful worker attempts in batches: one statement appends every attempt that
  * finished while the previous batch was being written and settles their messages. `record`
  * resolves once its attempt is committed, so a worker still counts the message in flight until
  * then; if the batch fails, the lease expires and the message is sent again (at-least-once).
@@ -32,13 +32,7 @@ export class SuccessBatch {
       const batch = this.queue;
       this.queue = [];
       try {
-        await this.db.transaction(async (tx) => {
-          await insertAttempts(tx, batch.map((entry) => entry.attempt));
-          for (const workerId of new Set(batch.map((entry) => entry.attempt.workerId))) {
-            const mine = batch.filter((entry) => entry.attempt.workerId === workerId);
-            await settleSucceeded(tx, workerId, mine.map((entry) => ({ id: entry.attempt.message.id, statusCode: entry.attempt.result.statusCode ?? null })));
-          }
-        });
+        await recordSuccesses(this.db, batch.map((entry) => entry.attempt));
         for (const entry of batch) entry.done();
       } catch (error) {
         for (const entry of batch) entry.done(error);
