@@ -43,7 +43,9 @@ export interface Child {
 
 /** Starts `file` under tsx and waits for `listening on http://…` on its stdout. */
 export async function startChild(file: string, env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", tsx, file], {
+  // RELAIS_BENCH_CPU_PROF=<dir>: every server process writes a V8 CPU profile there when it exits.
+  const profile = process.env.RELAIS_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.RELAIS_BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", tsx, file], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
