@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { Database } from "../db/database.js";
 import type { RolloutReport } from "./autopatch/rollout.js";
-import { autopatchStats } from "./stats/store.js";
+import { autopatchStats, meanTimeToDetect } from "./stats/store.js";
 
 const KPI_WINDOW_MS = 24 * 3_600_000;
 
@@ -16,15 +16,18 @@ export function registerHealingMetrics(registry: Registry, db: Database): (repor
   const finished = new Counter({ name: "relais_autopatches_finished_total", help: "Autopatch rollouts ended, by status", labelNames: ["status"], registers: [registry] });
   new Gauge({
     name: "relais_healing_kpi",
-    help: "Self-healing KPIs over the last 24 hours: autopatch success_rate and rollback_rate (0..1), mttr_seconds (incident opened to successful attempt)",
+    help: "Self-healing KPIs over the last 24 hours: autopatch success_rate and rollback_rate (0..1), mttd_seconds (anomaly to incident), mttr_seconds (incident opened to successful attempt)",
     labelNames: ["kpi"],
     registers: [registry],
     async collect() {
-      const until = new Date();
-      const stats = await autopatchStats(db, null, new Date(until.getTime() - KPI_WINDOW_MS), until);
+      // A minute ahead: the database's clock and this process's may differ by a little.
+      const until = new Date(Date.now() + 60_000);
+      const since = new Date(until.getTime() - KPI_WINDOW_MS);
+      const [stats, mttd] = [await autopatchStats(db, null, since, until), await meanTimeToDetect(db, since, until)];
       if (stats.success_rate !== null) this.set({ kpi: "success_rate" }, stats.success_rate);
       if (stats.rollback_rate !== null) this.set({ kpi: "rollback_rate" }, stats.rollback_rate);
       if (stats.time_to_repair.mean_seconds !== null) this.set({ kpi: "mttr_seconds" }, stats.time_to_repair.mean_seconds);
+      if (mttd !== null) this.set({ kpi: "mttd_seconds" }, mttd);
     },
   });
   return (report) => {

@@ -316,3 +316,26 @@ describe("autopatches: API, policy and rollout rules", () => {
     });
   });
 });
+
+describe("the rollout job of a worker role", () => {
+  it("moves autopatches on by itself every RELAIS_AUTOPATCH_INTERVAL_S, and /metrics carries the healing series", async () => {
+    const server = await startTestServer({ RELAIS_AUTOPATCH_INTERVAL_S: "1" });
+    try {
+      const app = (await server.request("POST", "/v1/apps", { body: { name: "Shop" } })).body.id;
+      const { token } = (await server.request<ApiObject & { token: string }>("POST", `/v1/apps/${app}/agent_enrolment_tokens`, { body: {} })).body;
+      const enrolled = (await server.request<ApiObject & { instance_uid: string }>("POST", "/v1/agent/enrol", { body: { token, plugin }, key: null })).body;
+      const created = await server.request<Autopatch>("POST", "/v1/autopatches", { body: { action: configFix, plugin_ids: [enrolled.instance_uid] } });
+      expect(created.status).toBe(201);
+      for (;;) {
+        const patch = (await server.request<Autopatch>("GET", `/v1/autopatches/${created.body.id}`)).body;
+        if (patch.targets[0]?.state === "applying") break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toContain("# TYPE relais_autopatch_attempts_total counter");
+      expect(metrics).toContain("# TYPE relais_healing_kpi gauge");
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -227,6 +227,12 @@ describe("self-healing end to end: detection, decision, policy, staged rollout, 
     expect(after).toMatchObject({ successes: 1, confidence: 0.905 });
     const stats = (await server.request<{ autopatches: { success_rate: number; rollback_rate: number; attempts: { total: number }; time_to_repair: { count: number } } }>("GET", `/v1/healing/stats?until=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body;
     expect(stats.autopatches).toMatchObject({ success_rate: 1, rollback_rate: 0, attempts: { total: 3 }, time_to_repair: { count: 3 } });
+    // The same KPIs on /metrics, over the last 24 hours.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('relais_healing_kpi{kpi="success_rate"} 1');
+    expect(metrics).toContain('relais_healing_kpi{kpi="rollback_rate"} 0');
+    expect(metrics).toMatch(/relais_healing_kpi\{kpi="mttr_seconds"\} \d/);
+    expect(metrics).toMatch(/relais_healing_kpi\{kpi="mttd_seconds"\} \d/);
   });
 
   it("stops a patch that makes things worse at the canary and rolls it back through the agent, after two distinct approvals", { timeout: 120_000 }, async () => {

@@ -152,3 +152,13 @@ export async function healingStats(db: Queryable, scope: AccountScope, since: Da
     autopatches: await autopatchStats(db, scope, since, until),
   };
 }
+
+/** Mean time to detect, in seconds, over incidents opened in [since, until) in every account; null when none was detected. */
+export async function meanTimeToDetect(db: Queryable, since: Date, until: Date): Promise<number | null> {
+  const { rows } = await db.query<{ seconds: number | null }>(
+    `select avg(extract(epoch from (opened_at - (evidence->>'started_at')::timestamptz)))::float8 as seconds
+       from incidents where opened_at >= $1 and opened_at < $2 and evidence ? 'started_at'`,
+    [since, until],
+  );
+  return round(rows[0]?.seconds ?? null);
+}
