@@ -263,8 +263,9 @@ export class AutopatchService {
         });
         if (enough) await mitigating(tx, (await targetsOf(tx, id)).map((target) => ({ incident_id: target.incident_id })));
       } else if (before.status === "paused") {
+        // Only the instances whose watch ended inconclusive: the others' watches go on.
         for (const target of await targetsOf(tx, id)) {
-          if (target.state !== "watching") continue;
+          if (target.state !== "watching" || target.health?.verdict !== "inconclusive") continue;
           await updateTarget(tx, target, { state: "passed", health: { ...(target.health ?? { verdict: "inconclusive" }), accepted_by: { type: actor.type, id: actor.id } } as never });
         }
         after = await updateAutopatch(tx, id, { status: "running", status_reason: null });
