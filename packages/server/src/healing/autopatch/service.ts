@@ -340,7 +340,7 @@ async function joinRollout(tx: Queryable, incident: IncidentRow, action: Healing
   if (!patch || joiners.length === 0) return undefined;
   // Never the wave under way (it may be watching already): the one after it.
   const wave = patch.current_wave + 1;
-  await insertTargets(tx, patch.id, joiners.map((joiner) => ({ instance_id: joiner.id, incident_id: joiner.incident_id })), wave);
+  await insertTargets(tx, patch.id, joiners.map((joiner) => ({ instance_id: joiner.id, incident_id: joiner.incident_id, wave })));
   const updated = wave >= patch.wave_count ? await updateAutopatch(tx, patch.id, { wave_count: wave + 1 }) : patch;
   if (patch.status === "running") await mitigating(tx, joiners);
   await insertAuditEntry(tx, {

@@ -125,12 +125,7 @@ export async function insertAutopatch(
       patch.started_at,
     ],
   );
-  await tx.query(
-    `insert into autopatch_targets (autopatch_id, instance_id, incident_id, wave, state)
-     select $1, t.instance_id, t.incident_id, t.wave, 'waiting'
-       from unnest($2::text[], $3::text[], $4::int[]) as t(instance_id, incident_id, wave)`,
-    [patch.id, targets.map((t) => t.instance_id), targets.map((t) => t.incident_id), targets.map((t) => t.wave)],
-  );
+  await insertTargets(tx, patch.id, targets);
   return rows[0] as AutopatchRow;
 }
 
@@ -225,12 +220,13 @@ export async function updateTarget(
   await tx.query(`update autopatch_targets set ${sets.join(", ")}, updated_at = now() where autopatch_id = $1 and instance_id = $2`, values);
 }
 
-/** Adds targets to an autopatch, all in one wave. */
-export async function insertTargets(tx: Queryable, autopatchId: string, targets: Array<{ instance_id: string; incident_id: string | null }>, wave: number): Promise<void> {
+/** Adds targets to an autopatch, each `waiting` in its wave. */
+export async function insertTargets(tx: Queryable, autopatchId: string, targets: ReadonlyArray<{ instance_id: string; incident_id: string | null; wave: number }>): Promise<void> {
   await tx.query(
     `insert into autopatch_targets (autopatch_id, instance_id, incident_id, wave, state)
-     select $1, t.instance_id, t.incident_id, $4, 'waiting' from unnest($2::text[], $3::text[]) as t(instance_id, incident_id)`,
-    [autopatchId, targets.map((t) => t.instance_id), targets.map((t) => t.incident_id), wave],
+     select $1, t.instance_id, t.incident_id, t.wave, 'waiting'
+       from unnest($2::text[], $3::text[], $4::int[]) as t(instance_id, incident_id, wave)`,
+    [autopatchId, targets.map((t) => t.instance_id), targets.map((t) => t.incident_id), targets.map((t) => t.wave)],
   );
 }
 
