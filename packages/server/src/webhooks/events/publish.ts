@@ -1,4 +1,4 @@
-import type { Queryable } from "../../db/database.js";
+import { isDataException, type Queryable } from "../../db/database.js";
 import { ApiError, conflict } from "../../http/problem.js";
 import { newId } from "../../ids.js";
 import { findEventType } from "../event-types/store.js";
@@ -35,6 +35,12 @@ export async function publishEvent(tx: Queryable, input: EventToPublish): Promis
     type: input.type,
     data: input.data,
     idempotency_key: input.idempotencyKey,
+  }).catch((error: unknown) => {
+    // JSON that PostgreSQL cannot store (a \u0000 in a string, say) is the caller's to fix.
+    if (!isDataException(error)) throw error;
+    throw new ApiError(400, "invalid_request", "Invalid request", "The event data cannot be stored", [
+      { path: "body.data", code: "invalid_value", message: error.message },
+    ]);
   });
   if (!inserted) {
     if (!(await findEventType(tx, input.accountId, input.livemode, input.type))) {

@@ -4,7 +4,8 @@ import type { PageRequest } from "../../http/pagination.js";
 import { notFound } from "../../http/problem.js";
 import { webhookScope } from "../scope.js";
 import { WorkerWakeup } from "../worker/wake-workers.js";
-import { type PublishResult, publishEvent } from "./publish.js";
+import type { PublishResult } from "./publish.js";
+import { PublishBatch } from "./publish-batch.js";
 import { type EventFilters, type EventRow, findEvent, listEvents } from "./store.js";
 
 /**
@@ -13,14 +14,16 @@ import { type EventFilters, type EventRow, findEvent, listEvents } from "./store
  */
 export class EventService {
   private readonly wakeWorkers: WorkerWakeup;
+  private readonly batch: PublishBatch;
 
   constructor(private readonly db: Database) {
     this.wakeWorkers = new WorkerWakeup(db);
+    this.batch = new PublishBatch(db);
   }
 
   async publish(auth: AuthContext, input: { type: string; data: Record<string, unknown>; idempotencyKey: string | null }): Promise<PublishResult> {
-    // One statement (see insertEvent), so no transaction around it.
-    const result = await publishEvent(this.db, { accountId: auth.accountId, livemode: auth.livemode, appId: auth.appId, ...input });
+    // Concurrent publishes share a statement and its commit (see PublishBatch).
+    const result = await this.batch.publish({ accountId: auth.accountId, livemode: auth.livemode, appId: auth.appId, ...input });
     if (result.messages > 0) this.wakeWorkers.request();
     return result;
   }

@@ -63,6 +63,32 @@ export async function insertEventWithMessages(tx: Queryable, event: NewEvent): P
   return rows[0];
 }
 
+/**
+ * {@link insertEventWithMessages} for many events in one statement (one commit for all): each
+ * event whose type is registered and whose idempotency key is unused is inserted with its outbox
+ * messages. Returns the inserted ones with their message counts; an event missing from the
+ * answer was not inserted (unknown type or used key), and its caller finds out which alone.
+ */
+export async function insertEventsWithMessages(db: Queryable, events: readonly NewEvent[]): Promise<Array<EventRow & { messages: number }>> {
+  const { rows } = await db.query<EventRow & { messages: number }>(
+    `with batch as (
+       select * from json_to_recordset($1::json)
+         as b(id text, account_id text, livemode boolean, app_id text, type text, data jsonb, idempotency_key text)
+     ),
+     published as (
+       insert into events (id, account_id, livemode, app_id, type, data, idempotency_key)
+       select b.id, b.account_id, b.livemode, b.app_id, b.type, b.data, b.idempotency_key from batch b
+        where exists (select 1 from event_types t
+                       where t.name = b.type and (t.account_id is null or (t.account_id = b.account_id and t.livemode = b.livemode)))
+       on conflict (account_id, livemode, idempotency_key) where idempotency_key is not null do nothing
+       returning ${COLUMNS}
+     ), ${FAN_OUT_CTE}
+     select p.*, (select count(*) from messages m where m.event_id = p.id)::int as messages from published p`,
+    [JSON.stringify(events)],
+  );
+  return rows;
+}
+
 /** The event published earlier with this idempotency key. */
 export async function findEventByIdempotencyKey(tx: Queryable, accountId: string, livemode: boolean, key: string): Promise<EventRow | undefined> {
   const { rows } = await tx.query<EventRow>(

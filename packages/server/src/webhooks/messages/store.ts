@@ -56,8 +56,8 @@ const ATTEMPT_COLUMNS = `id, message_id, endpoint_id, attempt_number, trigger, s
  * message per enabled endpoint of the event's account and mode whose subscriptions match its
  * type (`relais_event_type_matches`, the SQL twin of `matchesEventType`). An app's event goes to
  * that app's endpoints and the account-level ones; an account-level event to every endpoint of the
- * account. It reads the event from a CTE named `published` (`id, account_id, livemode, app_id,
- * type`) and is named `messages`.
+ * account. It reads the events from a CTE named `published` (`id, account_id, livemode, app_id,
+ * type`; one row or many) and is named `messages` (one `event_id` per message).
  */
 export const FAN_OUT_CTE = `
   messages as (
@@ -68,7 +68,7 @@ export const FAN_OUT_CTE = `
         on w.account_id = e.account_id and w.livemode = e.livemode and w.enabled and w.deleted_at is null
        and (e.app_id is null or w.app_id is null or w.app_id = e.app_id)
        and relais_event_type_matches(w.event_types, e.type)
-    returning 1
+    returning event_id
   )`;
 
 /** One message the scope can see (through its endpoint's app). */
