@@ -3,7 +3,8 @@ import type { Database, Queryable } from "../db/database.js";
 import type { RequestMeta } from "../http/api-router.js";
 import { ApiError, permissionDenied } from "../http/problem.js";
 import { recordAgentResult } from "./command-results.js";
-import { type DeliveredCommand, recordFastHeartbeat, recordHeartbeat, type TelemetrySample } from "./heartbeat-store.js";
+import { HeartbeatBatch } from "./heartbeat-batch.js";
+import { type DeliveredCommand, recordHeartbeat, type TelemetrySample } from "./heartbeat-store.js";
 import { resolveIncident } from "./incident-store.js";
 import { type InstanceRow, lockInstanceForHeartbeat } from "./instance-store.js";
 import { MISSED_HEARTBEATS } from "./monitor.js";
@@ -66,7 +67,12 @@ export class HeartbeatService {
     private readonly db: Database,
     private readonly hasher: AgentCredentialHasher,
     private readonly heartbeatIntervalS: number,
-  ) {}
+  ) {
+    this.batch = new HeartbeatBatch(db);
+  }
+
+  // Concurrent common-case heartbeats share one statement (see HeartbeatBatch).
+  private readonly batch: HeartbeatBatch;
 
   async heartbeat(secret: string, body: HeartbeatRequest, request: RequestMeta): Promise<HeartbeatAnswer> {
     const secretHash = this.hasher.hash(secret);
@@ -174,8 +180,7 @@ export class HeartbeatService {
   ): Promise<{ commands: DeliveredCommand[]; fastHeartbeatUntil: Date | null } | undefined> | undefined {
     const changes = body.changes;
     if (body.full_state || (changes?.commands ?? []).some((command) => command.status !== "running")) return undefined;
-    return recordFastHeartbeat(
-      this.db,
+    return this.batch.record(
       secretHash,
       {
         instanceId: body.instance_uid,
