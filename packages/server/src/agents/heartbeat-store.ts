@@ -129,91 +129,128 @@ export interface FastHeartbeatWrite extends Omit<HeartbeatWrite, "effectiveConfi
   request: { requestId: string; ip: string | null };
 }
 
+/** One heartbeat for {@link recordFastHeartbeats}: the agent's secret hash, its write, and the command types it accepts. */
+export interface FastHeartbeat {
+  secretHash: string;
+  write: FastHeartbeatWrite;
+  acceptedTypes: readonly string[];
+}
+
+/** What a fast heartbeat wrote: the commands it hands out and the instance's fast-heartbeat deadline. */
+export type FastHeartbeatResult = { commands: DeliveredCommand[]; fastHeartbeatUntil: Date | null };
+
 /**
- * The common heartbeat in one statement, with no transaction around it: an active instance
- * whose state the server knows, reporting the next sequence number with `changes` (or nothing)
- * and no final command outcomes. The statement checks those conditions on the row itself, merges
- * the report over it (counters restart when `since` changes, as `applyChanges` does), appends the
- * sample with the merged counters, hands out due commands (audited) like {@link recordHeartbeat},
- * and skips the WAL flush wait of its commit. Returns undefined, having changed nothing, when the
- * row does not qualify: the caller takes the full path.
+ * The common heartbeat, of one agent or of many at once, in one statement with no transaction
+ * around it: an active instance whose state the server knows, reporting the next sequence number
+ * with `changes` (or nothing) and no final command outcomes. The statement checks those
+ * conditions on the row itself, merges the report over it (counters restart when `since`
+ * changes, as `applyChanges` does), appends the sample with the merged counters, hands out due
+ * commands (audited) like {@link recordHeartbeat}, and skips the WAL flush wait of its commit. A
+ * heartbeat whose row does not qualify changes nothing and has no result: the caller takes the
+ * full path.
+ *
+ * Many heartbeats go row by row; the answer maps each heartbeat whose row qualified, by its
+ * position in `heartbeats`, to its result. Two heartbeats of one instance cannot both be in order:
+ * at most one is written, the other is left to the full path.
  */
-export async function recordFastHeartbeat(
-  db: Queryable,
-  secretHash: string,
-  write: FastHeartbeatWrite,
-  acceptedTypes: readonly string[],
-): Promise<{ commands: DeliveredCommand[]; fastHeartbeatUntil: Date | null } | undefined> {
-  const { rows } = await db.query<{ updated: number; commands: DeliveredCommand[] | null; fast_heartbeat_until: Date | string | null }>(
+export async function recordFastHeartbeats(db: Queryable, heartbeats: readonly FastHeartbeat[]): Promise<Map<number, FastHeartbeatResult>> {
+  const rows = heartbeats.map(({ secretHash, write, acceptedTypes }, n) => ({
+    n,
+    secret_hash: secretHash,
+    instance_id: write.instanceId,
+    plugin_name: write.plugin.name,
+    plugin_version: write.plugin.version,
+    platform: write.plugin.platform,
+    env: write.env,
+    capabilities: write.capabilities,
+    healthy: write.healthy,
+    health: write.health,
+    effective_config_hash: write.effectiveConfigHash,
+    has_config: write.effectiveConfig !== undefined,
+    effective_config: write.effectiveConfig ?? null,
+    has_status: write.configStatus !== undefined,
+    config_status: write.configStatus ?? null,
+    has_telemetry: write.telemetry !== undefined,
+    telemetry_since: write.telemetry?.since ?? null,
+    telemetry_counters: write.telemetry?.counters ?? {},
+    sequence_num: write.sequenceNum,
+    heartbeat_interval_s: write.heartbeatIntervalS,
+    error_count: write.sample.errorCount,
+    errors: write.sample.errors,
+    webhook_fail_rate: write.sample.webhookFailRate,
+    accepted_types: acceptedTypes,
+    request_id: write.request.requestId,
+    ip: write.request.ip,
+  }));
+  type Aggregated = DeliveredCommand & { request_id?: string; ip?: string | null };
+  const { rows: written } = await db.query<{ n: number; fast_heartbeat_until: Date | string | null; commands: Aggregated[] | null }>(
     `with settings as (select set_config('synchronous_commit', 'off', true)),
+     batch as (
+       select * from json_to_recordset($1::json) as b(
+         n int, secret_hash text, instance_id text, plugin_name text, plugin_version text, platform text, env jsonb, capabilities jsonb,
+         healthy boolean, health jsonb, effective_config_hash text, has_config boolean, effective_config jsonb, has_status boolean,
+         config_status jsonb, has_telemetry boolean, telemetry_since text, telemetry_counters jsonb, sequence_num bigint,
+         heartbeat_interval_s int, error_count int, errors jsonb, webhook_fail_rate float8, accepted_types text[], request_id text, ip text)
+     ),
      instance as (
        update plugin_instances i
-          set plugin_name = $3, plugin_version = $4, platform = $5, env = $6, capabilities = $7, healthy = $8, health = $9,
-              effective_config_hash = $10,
-              effective_config = case when $11::boolean then $12::jsonb else i.effective_config end,
-              config_status = case when $13::boolean then $14::jsonb else i.config_status end,
-              telemetry_since = case when $15::boolean then $16::text else i.telemetry_since end,
-              telemetry_counters = case when not $15::boolean then i.telemetry_counters
-                                        when i.telemetry_since is distinct from $16::text then $17::jsonb
-                                        else i.telemetry_counters || $17::jsonb end,
-              last_sequence_num = $18, heartbeat_interval_s = $19, last_seen_at = now(), updated_at = now()
-        where i.secret_hash = $1 and i.id = $2 and i.status = 'active' and i.state_known and not i.report_full_state
-          and i.last_sequence_num = $18::bigint - 1 and (select count(*) from settings) = 1
-        returning i.id, i.account_id, i.livemode, i.telemetry_counters, i.fast_heartbeat_until),
+          set plugin_name = b.plugin_name, plugin_version = b.plugin_version, platform = b.platform, env = b.env,
+              capabilities = b.capabilities, healthy = b.healthy, health = b.health, effective_config_hash = b.effective_config_hash,
+              effective_config = case when b.has_config then b.effective_config else i.effective_config end,
+              config_status = case when b.has_status then b.config_status else i.config_status end,
+              telemetry_since = case when b.has_telemetry then b.telemetry_since else i.telemetry_since end,
+              telemetry_counters = case when not b.has_telemetry then i.telemetry_counters
+                                        when i.telemetry_since is distinct from b.telemetry_since then b.telemetry_counters
+                                        else i.telemetry_counters || b.telemetry_counters end,
+              last_sequence_num = b.sequence_num, heartbeat_interval_s = b.heartbeat_interval_s, last_seen_at = now(), updated_at = now()
+         from batch b
+        where i.secret_hash = b.secret_hash and i.id = b.instance_id and i.status = 'active' and i.state_known and not i.report_full_state
+          and i.last_sequence_num = b.sequence_num - 1 and (select count(*) from settings) = 1
+        returning b.n, i.id, i.account_id, i.livemode, i.telemetry_counters, i.fast_heartbeat_until, b.sequence_num, b.healthy, b.error_count,
+                  b.errors, b.webhook_fail_rate, b.accepted_types, b.request_id, b.ip),
      sample as (
        insert into plugin_telemetry_samples
          (instance_id, account_id, livemode, sequence_num, healthy, error_count, errors, webhook_fail_rate, counters)
-       select id, account_id, livemode, $18, $8, $20::int, $21::jsonb, $22::float8, telemetry_counters from instance),
-     ${deliverDueCommands("(select id from instance)", 23)},
+       select id, account_id, livemode, sequence_num, healthy, error_count, errors, webhook_fail_rate, telemetry_counters from instance),
+     due as (
+       select d.id, d.status as previous_status, x.request_id, x.ip from instance x
+        cross join lateral (
+          select c.id, c.status from plugin_commands c
+           where c.instance_id = x.id and c.status in ('pending', 'delivered') and c.expires_at > now() and c.type = any(x.accepted_types)
+           order by c.id limit ${MAX_COMMANDS_PER_HEARTBEAT}
+           for update) d),
+     delivered as (
+       update plugin_commands c
+          set status = 'delivered', delivered_at = coalesce(c.delivered_at, now()), delivery_count = c.delivery_count + 1, updated_at = now()
+         from due where c.id = due.id
+       returning ${COMMAND_COLUMNS}, due.previous_status, due.request_id, due.ip),
      audited as (
        insert into audit_logs (id, account_id, livemode, actor_type, actor_id, action, target_id, before, after, request_id, ip)
        select relais_new_id('aud'), d.account_id, d.livemode, 'agent', d.instance_id, 'plugin_command.delivered', d.id,
-              '{"status":"pending"}'::jsonb, '{"status":"delivered"}'::jsonb, $25, $26
+              '{"status":"pending"}'::jsonb, '{"status":"delivered"}'::jsonb, d.request_id, d.ip
          from delivered d where d.previous_status = 'pending')
-     select (select count(*) from instance)::int as updated, (select json_agg(d order by d.id) from delivered d) as commands,
-            (select fast_heartbeat_until from instance) as fast_heartbeat_until`,
-    [
-      secretHash,
-      write.instanceId,
-      write.plugin.name,
-      write.plugin.version,
-      write.plugin.platform,
-      JSON.stringify(write.env),
-      JSON.stringify(write.capabilities),
-      write.healthy,
-      JSON.stringify(write.health),
-      write.effectiveConfigHash,
-      write.effectiveConfig !== undefined,
-      write.effectiveConfig === undefined || write.effectiveConfig === null ? null : JSON.stringify(write.effectiveConfig),
-      write.configStatus !== undefined,
-      write.configStatus === undefined || write.configStatus === null ? null : JSON.stringify(write.configStatus),
-      write.telemetry !== undefined,
-      write.telemetry?.since ?? null,
-      JSON.stringify(write.telemetry?.counters ?? {}),
-      write.sequenceNum,
-      write.heartbeatIntervalS,
-      write.sample.errorCount,
-      JSON.stringify(write.sample.errors),
-      write.sample.webhookFailRate,
-      acceptedTypes,
-      MAX_COMMANDS_PER_HEARTBEAT,
-      write.request.requestId,
-      write.request.ip,
-    ],
+     select x.n, x.fast_heartbeat_until,
+            (select json_agg(d order by d.id) from delivered d where d.instance_id = x.id) as commands
+       from instance x`,
+    [JSON.stringify(rows)],
   );
-  const row = rows[0];
-  if (!row || row.updated === 0) return undefined;
-  // json_agg gives timestamps as text: the same rows as recordHeartbeat's, with dates.
   const date = (value: Date | string | null) => (value === null ? null : new Date(value));
-  const commands = (row.commands ?? []).map((command) => ({
-    ...command,
-    issued_at: new Date(command.issued_at),
-    expires_at: new Date(command.expires_at),
-    delivered_at: date(command.delivered_at),
-    completed_at: date(command.completed_at),
-    acked_at: date(command.acked_at),
-    created_at: new Date(command.created_at),
-    updated_at: new Date(command.updated_at),
-  }));
-  return { commands, fastHeartbeatUntil: date(row.fast_heartbeat_until) };
+  return new Map(
+    written.map((row) => [
+      row.n,
+      {
+        fastHeartbeatUntil: date(row.fast_heartbeat_until),
+        commands: (row.commands ?? []).map(({ request_id: _requestId, ip: _ip, ...command }) => ({
+          ...command,
+          issued_at: new Date(command.issued_at),
+          expires_at: new Date(command.expires_at),
+          delivered_at: date(command.delivered_at),
+          completed_at: date(command.completed_at),
+          acked_at: date(command.acked_at),
+          created_at: new Date(command.created_at),
+          updated_at: new Date(command.updated_at),
+        })),
+      },
+    ]),
+  );
 }
