@@ -1,6 +1,6 @@
 import type { Database } from "../../db/database.js";
 import { newId } from "../../ids.js";
-import { type EventToPublish, publishEvent, type PublishResult } from "./publish.js";
+import { type EventToPublish, eventRow, publishEvent, type PublishResult } from "./publish.js";
 import { insertEventsWithMessages } from "./store.js";
 
 type Waiting = { id: string; input: EventToPublish; done: (result: PublishResult | Error) => void };
@@ -43,15 +43,7 @@ export class PublishBatch {
             (
               await insertEventsWithMessages(
                 this.db,
-                batch.map(({ id, input }) => ({
-                  id,
-                  account_id: input.accountId,
-                  livemode: input.livemode,
-                  app_id: input.appId,
-                  type: input.type,
-                  data: input.data,
-                  idempotency_key: input.idempotencyKey,
-                })),
+                batch.map(({ id, input }) => eventRow(id, input)),
               )
             ).map((row) => [row.id, row]),
           );

@@ -2,7 +2,7 @@ import { isDataException, type Queryable } from "../../db/database.js";
 import { ApiError, conflict } from "../../http/problem.js";
 import { newId } from "../../ids.js";
 import { findEventType } from "../event-types/store.js";
-import { type EventRow, findEventByIdempotencyKey, insertEventWithMessages } from "./store.js";
+import { type EventRow, findEventByIdempotencyKey, insertEventWithMessages, type NewEvent } from "./store.js";
 
 /** What to publish, for whom. */
 export interface EventToPublish {
@@ -12,6 +12,19 @@ export interface EventToPublish {
   type: string;
   data: Record<string, unknown>;
   idempotencyKey: string | null;
+}
+
+/** The row to insert for `input`, under `id`. */
+export function eventRow(id: string, input: EventToPublish): NewEvent {
+  return {
+    id,
+    account_id: input.accountId,
+    livemode: input.livemode,
+    app_id: input.appId,
+    type: input.type,
+    data: input.data,
+    idempotency_key: input.idempotencyKey,
+  };
 }
 
 /** The event, and whether this call created it (false: an earlier publish with the same key). */
@@ -27,15 +40,7 @@ export interface PublishResult {
  * wakes the workers after the commit when `messages` > 0 (see `WorkerWakeup`).
  */
 export async function publishEvent(tx: Queryable, input: EventToPublish): Promise<PublishResult> {
-  const inserted = await insertEventWithMessages(tx, {
-    id: newId("evt"),
-    account_id: input.accountId,
-    livemode: input.livemode,
-    app_id: input.appId,
-    type: input.type,
-    data: input.data,
-    idempotency_key: input.idempotencyKey,
-  }).catch((error: unknown) => {
+  const inserted = await insertEventWithMessages(tx, eventRow(newId("evt"), input)).catch((error: unknown) => {
     // JSON that PostgreSQL cannot store (a \u0000 in a string, say) is the caller's to fix.
     if (!isDataException(error)) throw error;
     throw new ApiError(400, "invalid_request", "Invalid request", "The event data cannot be stored", [

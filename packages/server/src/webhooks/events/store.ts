@@ -17,7 +17,8 @@ export type EventRow = {
 
 const COLUMNS = "id, account_id, livemode, app_id, type, data, idempotency_key, created_at";
 
-type NewEvent = Pick<EventRow, "id" | "account_id" | "livemode" | "app_id" | "type" | "data" | "idempotency_key">;
+/** An event to insert. */
+export type NewEvent = Pick<EventRow, "id" | "account_id" | "livemode" | "app_id" | "type" | "data" | "idempotency_key">;
 
 // The event insert as a CTE named `published`: only a registered type (built-in or the
 // account's own, checked in the same statement), and nothing on a reused idempotency key.
