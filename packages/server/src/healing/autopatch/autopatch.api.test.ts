@@ -252,6 +252,27 @@ describe("autopatches: API, policy and rollout rules", () => {
     await server.request("POST", `/v1/autopatches/${id}/abort`);
   });
 
+  it("does not credit the rule for a rollout whose every instance left before its wave", async () => {
+    const rule = (
+      await server.request("POST", "/v1/healing_rules", {
+        body: { name: "Flush", match: { error_codes: ["cache.write"] }, action: { type: "config", params: { cache: { flush: true } } }, confidence: 0.9, auto_apply: true },
+      })
+    ).body;
+    await server.request("PUT", "/v1/ops_policy", { body: { policy: { max_auto_severity: "critical" } } });
+    const a = await instance();
+    for (let n = 0; n < 4; n += 1) await a.beat(n % 2);
+    await a.beat(80);
+    const detection = await runDetection(server.db, new DecisionEngine(server.db, undefined), { autopatches: new AutopatchService(server.db) });
+    const id = detection.autopatches[0] ?? "";
+    const found = (await get(id)).targets.map((target) => target.plugin_id);
+    expect(found).toEqual([a.id]);
+    await server.request("POST", `/v1/plugins/${a.id}/revoke`);
+    await pass(); // the wave starts: its one instance is gone, skipped
+    await pass(); // nothing left to watch: the rollout ends
+    expect(await get(id)).toMatchObject({ status: "completed", targets: [{ state: "skipped" }] });
+    expect((await server.request("GET", `/v1/healing_rules/${rule.id}`)).body).toMatchObject({ successes: 0, confidence: 0.9 });
+  });
+
   describe("bad input: typed errors, nothing created", () => {
     let before: { patches: number | undefined; commands: number | undefined };
     beforeEach(async () => {

@@ -301,7 +301,8 @@ class RolloutStep {
     this.patch = await updateAutopatch(this.tx, this.patch.id, { status: "completed", status_reason: null, finished_at: this.now });
     await this.audit("autopatch.completed", { status: "running" }, { status: "completed" });
     await this.endFastHeartbeats();
-    if (this.patch.rule_id) await recordRuleOutcome(this.tx, this.patch.rule_id, "succeeded");
+    // A rollout whose every instance was skipped (revoked, say) proved nothing about the rule.
+    if (this.patch.rule_id && this.targets.some((target) => target.state === "succeeded")) await recordRuleOutcome(this.tx, this.patch.rule_id, "succeeded");
     this.report.finished.push({ id: this.patch.id, status: "completed" });
     return this.outcome("completed");
   }
