@@ -26,6 +26,8 @@ import {
 
 /** How long an autopatch's commands stay startable: an instance offline longer fails its attempt. */
 export const AUTOPATCH_COMMAND_LIFETIME_MS = 3_600_000;
+/** Command statuses that mean it did not (and will not) run. */
+const UNDONE = new Set(["failed", "rejected", "expired"]);
 /** Samples before the apply that make an instance's baseline. */
 const BASELINE_SAMPLES = 10;
 
@@ -175,7 +177,7 @@ class RolloutStep {
         const appliedAt = command.completed_at ?? command.acked_at ?? this.now;
         await this.move(target, { state: "watching", applied_at: appliedAt, watch_until: new Date(appliedAt.getTime() + this.patch.watch_s * 1000) });
         // …and on to its watch, which a late pass may find already due.
-      } else if (command && ["failed", "rejected", "expired"].includes(command.status)) {
+      } else if (command && UNDONE.has(command.status)) {
         const why = command.status === "expired" ? "the command expired before the agent applied it" : `the agent could not apply it (${command.error?.code ?? command.status}: ${command.error?.message ?? ""})`;
         // A failed update or config is undone by the agent itself when it can (local rollback).
         const local = command.details?.rolled_back === true;
@@ -205,7 +207,7 @@ class RolloutStep {
       const command = this.commands.get(target.rollback_command_id ?? "");
       if (command?.status === "applied") {
         await this.finish(target, "rolled_back", { ...(target.health ?? {}), rolled_back_at: (command.completed_at ?? this.now).toISOString() });
-      } else if (command && ["failed", "rejected", "expired"].includes(command.status)) {
+      } else if (command && UNDONE.has(command.status)) {
         await this.finish(target, "failed", { ...(target.health ?? {}), rollback_error: command.error ?? { code: command.status, message: "the rollback did not run" } });
       }
     }
