@@ -26,51 +26,11 @@ export type ClaimedMessage = {
  * (`FOR NO KEY UPDATE SKIP LOCKED`) while their messages are counted and claimed, so each
  * endpoint's `max_concurrency` (leases in flight) and `rate_limit` (claims in the last second)
  * hold across every worker process; an endpoint another worker is claiming for is skipped this
- * round. `NO KEY` because claimers only need to exclude each other: a plain `FOR UPDATE` would
- * also block every publish, whose outbox insert takes a key-share lock on the endpoint (its FK).
+ * round. The work is the SQL function `relais_claim_webhook_messages` (migration 0009): it counts
+ * leases in a snapshot taken after the locks are held, which one plain statement cannot do.
  */
 export async function claimDueMessages(db: Queryable, workerId: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
-  const { rows } = await db.query<ClaimedMessage>(
-    `with ready as (
-       select e.id, e.max_concurrency, e.rate_limit from webhook_endpoints e
-        where e.enabled and e.deleted_at is null
-          and exists (select 1 from webhook_messages d
-                       where d.endpoint_id = e.id and d.status in ('pending', 'failed') and d.next_attempt_at <= now())
-        for no key update of e skip locked
-     ),
-     room as (
-       select r.id, least($1::int,
-         r.max_concurrency - (select count(*) from webhook_messages l
-                               where l.endpoint_id = r.id and l.status = 'delivering' and l.locked_until > now())::int,
-         -- CASE, not coalesce: the count of last-second claims runs only for rate-limited endpoints.
-         case when r.rate_limit is null then $1::int
-              else r.rate_limit - (select count(*) from webhook_messages c
-                                    where c.endpoint_id = r.id and c.claimed_at > now() - interval '1 second')::int end
-       ) as free
-       from ready r
-     ),
-     picked as (
-       select due.id, due.next_attempt_at from room
-        cross join lateral (
-          select d.id, d.next_attempt_at from webhook_messages d
-           where d.endpoint_id = room.id and d.status in ('pending', 'failed') and d.next_attempt_at <= now()
-           order by d.next_attempt_at
-           limit greatest(room.free, 0)
-           for update skip locked
-        ) due
-        order by due.next_attempt_at
-        limit $1
-     )
-     update webhook_messages m
-        set status = 'delivering', locked_until = now() + make_interval(secs => $2::float8 / 1000), locked_by = $3,
-            claimed_at = now(), updated_at = now()
-       from picked, events ev, webhook_endpoints ep
-      where m.id = picked.id and ev.id = m.event_id and ep.id = m.endpoint_id
-      returning m.id, m.account_id, m.livemode, m.attempts, m.event_id, ev.type as event_type, ev.data as event_data,
-                ev.created_at as event_created_at, m.endpoint_id, ep.url, ep.headers, ep.retry_schedule, ep.secret_sealed,
-                ep.previous_secret_sealed, ep.previous_secret_expires_at`,
-    [limit, leaseMs, workerId],
-  );
+  const { rows } = await db.query<ClaimedMessage>("select * from relais_claim_webhook_messages($1, $2, $3)", [limit, leaseMs, workerId]);
   return rows;
 }
 
