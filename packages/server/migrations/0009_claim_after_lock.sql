@@ -6,6 +6,9 @@
 -- A VOLATILE PL/pgSQL function takes a fresh snapshot for each statement it runs, so here the
 -- count runs after the lock is held and sees every claim committed before it; the worker still
 -- makes one round trip per claim.
+--
+-- The claim commits without waiting for the WAL flush: a claim lost in a crash leaves its messages
+-- pending, and they are sent again (at-least-once allows it, as with the success batches).
 
 create function relais_claim_webhook_messages(p_limit integer, p_lease_ms float8, p_worker text)
 returns table (
@@ -19,6 +22,7 @@ as $$
 declare
   ready text[];
 begin
+  perform set_config('synchronous_commit', 'off', true);
   -- Endpoints with due messages that no other claimer holds. NO KEY: claimers exclude each other
   -- without blocking publishes.
   select coalesce(array_agg(locked.id), '{}') into ready
