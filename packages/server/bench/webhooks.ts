@@ -6,10 +6,14 @@ import { fileURLToPath } from "node:url";
 import { Pool, request } from "undici";
 import { benchAdminKey, type Child, startChild, temporaryDatabase } from "./processes.js";
 
-const EVENTS = 3_000;
+const EVENTS = 5_000;
 const RATE = 1_000;
-/** Events published before the workers start, for the drain phase. */
-const BACKLOG = 6_000;
+/** Events published before the workers start, in each drain round. */
+const BACKLOG = 10_000;
+/** Events delivered before the first round, so the workers' code is compiled as the ceiling's is. */
+const WARM_UP = 2_000;
+/** Drain rounds; the ratio reported is their median (this machine's speed drifts within a minute). */
+const ROUNDS = 3;
 const ENDPOINTS = 2;
 const WORKERS = 2;
 const DELIVERY_TIMEOUT_MS = 120_000;
@@ -116,11 +120,13 @@ async function publish(pool: Pool, headers: Record<string, string>, count: numbe
 
 /**
  * End-to-end webhook delivery on real PostgreSQL: one API process, two worker processes, a
- * loopback receiver, ENDPOINTS endpoints. Two phases in one run, beside the raw ceiling:
- * **drain** — BACKLOG events published before the workers start, then delivered as fast as the
- * workers go (deliveries/s from the moment every worker listens to the last receipt: the
- * delivery engine's throughput); **paced** — EVENTS events published at RATE/s while the workers run (publish →
- * receipt latency).
+ * loopback receiver, ENDPOINTS endpoints. Two phases in one run:
+ * **drain**, ROUNDS times after a warm-up — BACKLOG events published while the workers are frozen
+ * (SIGSTOP), the raw ceiling measured right then (as many `undici.request` POSTs straight to the
+ * receiver), then the workers resumed and the backlog delivered as fast as they go (deliveries/s
+ * from SIGCONT to the last receipt); the ratio to the ceiling is taken per round and the median
+ * reported, since the machine's speed drifts between rounds;
+ * **paced** — EVENTS events published at RATE/s while the workers run (publish → receipt latency).
  */
 export async function runWebhooksBench(): Promise<void> {
   const database = await temporaryDatabase();
@@ -136,7 +142,6 @@ export async function runWebhooksBench(): Promise<void> {
     while (receiver.seen < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   };
   try {
-    const raw = await rawCeiling(receiver.url.replace("/hook", "/raw"), BACKLOG * ENDPOINTS);
     const api = await startChild(main, {
       ...common,
       RELAIS_ROLE: "api",
@@ -158,15 +163,30 @@ export async function runWebhooksBench(): Promise<void> {
       await created.body.dump();
     }
 
-    // Drain: a backlog first, then the workers.
-    const backlog = await publish(pool, headers, BACKLOG, Number.POSITIVE_INFINITY);
-    // Started together; the rate counts from the moment the last one listens (a worker that is
-    // up first drains alone meanwhile, while the other's start-up takes CPU).
-    children.push(...(await Promise.all(Array.from({ length: WORKERS }, () => startChild(main, { ...common, RELAIS_ROLE: "worker" })))));
-    const allUp = { at: Date.now(), seen: receiver.seen };
-    await waitFor(BACKLOG * ENDPOINTS);
-    const drained = receiver.seen;
-    const drainPerSecond = (drained - allUp.seen) / Math.max(0.001, (receiver.lastAt() - allUp.at) / 1000);
+    const deliveries = BACKLOG * ENDPOINTS;
+    // Workers start once and warm up on WARM_UP events (the raw ceiling's client is warm too);
+    // between rounds they are frozen (SIGSTOP) while the backlog is published and the ceiling
+    // measured, so the drain starts at SIGCONT with a full backlog and warm processes.
+    const workers = await Promise.all(Array.from({ length: WORKERS }, () => startChild(main, { ...common, RELAIS_ROLE: "worker" })));
+    children.push(...workers);
+    const warmUp = await publish(pool, headers, WARM_UP, Number.POSITIVE_INFINITY);
+    await waitFor(WARM_UP * ENDPOINTS);
+    if (warmUp.failures > 0 || receiver.seen < WARM_UP * ENDPOINTS) throw new Error("the warm-up was not delivered");
+    const signal = (name: NodeJS.Signals) => {
+      for (const worker of workers) worker.process.kill(name);
+    };
+    const rounds: Array<{ raw: number; published: number; failures: number; drained: number; perSecond: number }> = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      signal("SIGSTOP");
+      receiver.reset();
+      const backlog = await publish(pool, headers, BACKLOG, Number.POSITIVE_INFINITY);
+      const raw = await rawCeiling(receiver.url.replace("/hook", "/raw"), deliveries);
+      const resumedAt = Date.now();
+      signal("SIGCONT");
+      await waitFor(deliveries);
+      const perSecond = receiver.seen / Math.max(0.001, (receiver.lastAt() - resumedAt) / 1000);
+      rounds.push({ raw, published: BACKLOG / backlog.seconds, failures: backlog.failures, drained: receiver.seen, perSecond });
+    }
     receiver.reset();
 
     // Paced: publish while the workers run.
@@ -178,16 +198,22 @@ export async function runWebhooksBench(): Promise<void> {
     const pacedPerSecond = receiver.seen / Math.max(0.001, (receiver.lastAt() - receiver.firstAt()) / 1000);
 
     console.log(`\nwebhooks: ${ENDPOINTS} endpoints, ${WORKERS} worker processes, 1 API process, real PostgreSQL, loopback receiver`);
-    console.log("\n| measure | deliveries/s | p50 ms | p99 ms | delivered | failed publishes |");
+    console.log("\n| drain round | raw ceiling: POSTs/s, 64 in flight | drain: deliveries/s | ratio | delivered | publishing, 64 in flight | failed publishes |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|");
+    for (const [index, round] of rounds.entries()) {
+      console.log(
+        `| ${index + 1} | ${Math.round(round.raw)} | ${Math.round(round.perSecond)} | ${(round.perSecond / round.raw).toFixed(2)}× | ${round.drained}/${deliveries} | ${Math.round(round.published)} events/s | ${round.failures} |`,
+      );
+    }
+    console.log("\n| paced: " + `${EVENTS} events at ${RATE}/s` + " | deliveries/s | p50 ms | p99 ms | delivered | failed publishes |");
     console.log("|---|---:|---:|---:|---:|---:|");
-    console.log(`| raw ceiling: ${BACKLOG * ENDPOINTS} undici.request POSTs, 64 in flight | ${Math.round(raw)} | | | ${BACKLOG * ENDPOINTS} | |`);
-    console.log(`| drain: ${BACKLOG} events published first (${Math.round(BACKLOG / backlog.seconds)}/s), then delivered | ${Math.round(drainPerSecond)} | | | ${drained}/${BACKLOG * ENDPOINTS} | ${backlog.failures} |`);
-    console.log(`| paced: POST /v1/events at ${RATE}/s (publish latency) | | ${percentile(paced.latencies, 50)} | ${percentile(paced.latencies, 99)} | | ${paced.failures} |`);
-    console.log(`| paced: publish → receipt | ${Math.round(pacedPerSecond)} | ${percentile(latencies, 50)} | ${percentile(latencies, 99)} | ${receiver.seen}/${expected} | |`);
-    const ratio = drainPerSecond / raw;
+    console.log(`| POST /v1/events (publish latency) | | ${percentile(paced.latencies, 50)} | ${percentile(paced.latencies, 99)} | | ${paced.failures} |`);
+    console.log(`| publish → receipt | ${Math.round(pacedPerSecond)} | ${percentile(latencies, 50)} | ${percentile(latencies, 99)} | ${receiver.seen}/${expected} | |`);
+    const ratios = rounds.map((round) => round.perSecond / round.raw).sort((a, b) => a - b);
+    const ratio = ratios[Math.floor(ratios.length / 2)] ?? Number.NaN;
     const p99 = percentile(latencies, 99);
     console.log(
-      `\nthroughput (drain) ${ratio.toFixed(2)}× the raw ceiling (target ≥ 0.5×: ${ratio >= 0.5 ? "met" : "not met"}); paced p99 ${p99} ms at ${RATE} events/s × ${ENDPOINTS} endpoints (target < 100 ms: ${p99 < 100 ? "met" : "not met"})`,
+      `\nthroughput (drain, median of ${ROUNDS} rounds) ${ratio.toFixed(2)}× the raw ceiling (target ≥ 0.5×: ${ratio >= 0.5 ? "met" : "not met"}); paced p99 ${p99} ms at ${RATE} events/s × ${ENDPOINTS} endpoints (target < 100 ms: ${p99 < 100 ? "met" : "not met"})`,
     );
   } finally {
     await Promise.all(children.map((child) => child.stop()));
