@@ -48,17 +48,19 @@ describe.runIf(process.env.DATABASE_URL && process.env.DATABASE_URL !== "memory:
   }
 
   it("loses nothing: every message is delivered at least once and every recorded attempt is kept", { timeout: 120_000 }, async () => {
-    // Slow answers keep attempts in flight when the worker dies.
-    receiver.script("/burst", (_request, _index, response) => void setTimeout(() => response.end("ok"), 20));
+    // Slow answers keep attempts in flight when the worker dies: at 20 in flight and 50 ms each,
+    // the burst takes at least half a second to deliver.
+    receiver.script("/burst", (_request, _index, response) => void setTimeout(() => response.end("ok"), 50));
     const endpoint = await server.request("POST", "/v1/webhook_endpoints", {
       body: { url: receiver.url("/burst"), retry_schedule: [1000] },
     });
     expect(endpoint.status).toBe(201);
-    const first = await startWorker();
+    // Published before the worker starts, so it is killed mid-burst however fast publishing is.
     for (let index = 0; index < BURST; index += 1) {
       const published = await server.request("POST", "/v1/events", { body: { type: "order.created", data: { index } } });
       expect(published.status).toBe(201);
     }
+    const first = await startWorker();
     await expect.poll(() => receiver.received("/burst").length, { timeout: 30_000 }).toBeGreaterThanOrEqual(40);
     first.kill("SIGKILL");
     await once(first, "exit");
