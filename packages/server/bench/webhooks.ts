@@ -216,6 +216,8 @@ export async function runWebhooksBench(): Promise<void> {
       `\nthroughput (drain, median of ${ROUNDS} rounds) ${ratio.toFixed(2)}× the raw ceiling (target ≥ 0.5×: ${ratio >= 0.5 ? "met" : "not met"}); paced p99 ${p99} ms at ${RATE} events/s × ${ENDPOINTS} endpoints (target < 100 ms: ${p99 < 100 ? "met" : "not met"})`,
     );
   } finally {
+    // A frozen worker would not act on SIGTERM: resume every child first (a no-op for running ones).
+    for (const child of children) if (child.process.exitCode === null) child.process.kill("SIGCONT");
     await Promise.all(children.map((child) => child.stop()));
     receiver.close();
     await database.drop();
