@@ -69,6 +69,8 @@ export async function startChild(file: string, env: Record<string, string>): Pro
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
+        // A child frozen with SIGSTOP (the webhooks bench) would not act on SIGTERM until resumed.
+        child.kill("SIGCONT");
         child.kill("SIGTERM");
       }),
   };

@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { Pool, request } from "undici";
-import { benchAdminKey, type Child, startChild, temporaryDatabase } from "./processes.js";
+import { benchAdminKey, type Child, SERVER_MAIN, startChild, temporaryDatabase } from "./processes.js";
 
 const EVENTS = 5_000;
 const RATE = 1_000;
@@ -134,7 +133,6 @@ export async function runWebhooksBench(): Promise<void> {
   const masterKey = randomBytes(32).toString("base64");
   const receiver = await startReceiver();
   const children: Child[] = [];
-  const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
   // Loopback receiver only: allow-private is on for the API (endpoint URL) and the workers.
   const common = { DATABASE_URL: database.url, RELAIS_MASTER_KEY: masterKey, PORT: "0", LOG_LEVEL: "warn", RELAIS_WEBHOOK_ALLOW_PRIVATE: "true" };
   const waitFor = async (count: number) => {
@@ -142,7 +140,7 @@ export async function runWebhooksBench(): Promise<void> {
     while (receiver.seen < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   };
   try {
-    const api = await startChild(main, {
+    const api = await startChild(SERVER_MAIN, {
       ...common,
       RELAIS_ROLE: "api",
       RELAIS_BOOTSTRAP_KEY: adminKey,
@@ -167,7 +165,7 @@ export async function runWebhooksBench(): Promise<void> {
     // Workers start once and warm up on WARM_UP events (the raw ceiling's client is warm too);
     // between rounds they are frozen (SIGSTOP) while the backlog is published and the ceiling
     // measured, so the drain starts at SIGCONT with a full backlog and warm processes.
-    const workers = await Promise.all(Array.from({ length: WORKERS }, () => startChild(main, { ...common, RELAIS_ROLE: "worker" })));
+    const workers = await Promise.all(Array.from({ length: WORKERS }, () => startChild(SERVER_MAIN, { ...common, RELAIS_ROLE: "worker" })));
     children.push(...workers);
     const warmUp = await publish(pool, headers, WARM_UP, Number.POSITIVE_INFINITY);
     await waitFor(WARM_UP * ENDPOINTS);
@@ -216,8 +214,6 @@ export async function runWebhooksBench(): Promise<void> {
       `\nthroughput (drain, median of ${ROUNDS} rounds) ${ratio.toFixed(2)}× the raw ceiling (target ≥ 0.5×: ${ratio >= 0.5 ? "met" : "not met"}); paced p99 ${p99} ms at ${RATE} events/s × ${ENDPOINTS} endpoints (target < 100 ms: ${p99 < 100 ? "met" : "not met"})`,
     );
   } finally {
-    // A frozen worker would not act on SIGTERM: resume every child first (a no-op for running ones).
-    for (const child of children) if (child.process.exitCode === null) child.process.kill("SIGCONT");
     await Promise.all(children.map((child) => child.stop()));
     receiver.close();
     await database.drop();
